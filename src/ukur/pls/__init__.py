@@ -1,0 +1,1 @@
+"""PLS-SEM engine: model specification, estimation, bootstrap. Pure: NumPy/SciPy/pandas only."""

@@ -1,0 +1,1 @@
+"""ukur.report."""
