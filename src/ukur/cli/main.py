@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import typer
 
 from ukur import __version__
-from ukur.cli import pls, sla
+from ukur.cli import db, pls, sla, survey, users
 from ukur.errors import UkurError
 
 app = typer.Typer(
@@ -24,6 +24,9 @@ app = typer.Typer(
 )
 app.add_typer(pls.app, name="pls")
 app.add_typer(sla.app, name="sla")
+app.add_typer(survey.app, name="survey")
+app.add_typer(db.app, name="db")
+app.add_typer(users.app, name="users")
 
 
 @app.callback(invoke_without_command=True)
