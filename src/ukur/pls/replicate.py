@@ -1,0 +1,151 @@
+"""Every bootstrapped statistic of a PLS model, for a stack of indicator correlation matrices at once.
+
+One call of :func:`replicate` turns a stack of correlation matrices (B, p, p) — the original sample, a
+block of bootstrap resamples or the jackknife samples — into a matrix (B, m) with one column per
+statistic: path coefficients, outer loadings, outer weights, total effects, specific and total indirect
+effects, R², f² and HTMT.  The same code computes the original estimates and the draws, so they can never
+follow different conventions.
+
+f² uses the scores of the full model, as SmartPLS, ADANCO and cSEM do (Cohen 1988; Hair et al. 2022,
+ch. 6): ``f²_ij = (R²_j − R²_j(−i)) / (1 − R²_j)``, and the drop of R² when predictor i leaves the
+regression of j is ``β_ij² / [C_PP⁻¹]_ii`` (C_PP the correlations of j's predictors).  seminr instead
+re-estimates the whole model without the path.
+
+HTMT (Henseler, Ringle and Sarstedt 2015, JAMS 43) uses absolute item correlations, as seminr does: the
+mean heterotrait |r| divided by the geometric mean of the two mean monotrait |r| (1 for a single item).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ukur.pls import algorithm
+from ukur.pls.algorithm import Layout
+from ukur.pls.mediation import Effects, specific_indirect
+from ukur.pls.model import Model
+
+__all__ = ["GROUPS", "Plan", "replicate"]
+
+GROUPS = ("paths", "loadings", "weights", "total_effects", "indirect", "total_indirect", "r2", "f2", "htmt")
+"""The statistic groups, in the column order of :func:`replicate`'s output."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What to estimate for each correlation matrix, with the PLS settings of the original estimation."""
+
+    model: Model
+    scheme: str = "path"
+    tol: float = 1e-7
+    max_iter: int = 300
+    criterion: str = "sum_abs"
+    layout: Layout = field(init=False, repr=False)
+    effects: Effects = field(init=False, repr=False)
+    labels: dict[str, tuple[tuple[str, ...], ...]] = field(init=False, repr=False)
+    slices: dict[str, slice] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        layout = Layout.from_model(self.model)
+        effects = Effects.from_model(self.model)
+        names = layout.constructs
+        k = len(names)
+        outer = tuple((names[layout.block[i]], ind) for i, ind in enumerate(layout.indicators))
+        labels: dict[str, tuple[tuple[str, ...], ...]] = {
+            "paths": tuple((names[a], names[b]) for a, b in effects.paths),
+            "loadings": outer,
+            "weights": outer,
+            "total_effects": tuple((names[a], names[b]) for a, b in effects.total),
+            "indirect": tuple(tuple(names[c] for c in chain) for chain in effects.chains),
+            "total_indirect": tuple((names[a], names[b]) for a, b in effects.indirect),
+            "r2": tuple((names[j],) for j in range(k) if layout.predecessors[j].size),
+            "f2": tuple((names[a], names[b]) for a, b in effects.paths),
+            "htmt": tuple((names[a], names[b]) for a in range(k) for b in range(a + 1, k)),
+        }
+        slices: dict[str, slice] = {}
+        start = 0
+        for group in GROUPS:
+            slices[group] = slice(start, start + len(labels[group]))
+            start += len(labels[group])
+        object.__setattr__(self, "layout", layout)
+        object.__setattr__(self, "effects", effects)
+        object.__setattr__(self, "labels", labels)
+        object.__setattr__(self, "slices", slices)
+
+    @property
+    def width(self) -> int:
+        """Number of statistics m."""
+        return sum(len(v) for v in self.labels.values())
+
+
+def htmt(corr: np.ndarray, layout: Layout) -> np.ndarray:
+    """(B, K, K) heterotrait-monotrait ratios from a stack of indicator correlations (blocks contiguous)."""
+    starts = np.array([b[0] for b in layout.blocks])
+    sizes = np.array([b.size for b in layout.blocks], dtype=float)
+    sums = np.add.reduceat(np.add.reduceat(np.abs(corr), starts, axis=2), starts, axis=1)
+    within = np.diagonal(sums, axis1=1, axis2=2)
+    pairs = np.maximum(sizes * (sizes - 1.0), 1.0)
+    mono = np.where(sizes > 1, (within - sizes) / pairs, 1.0)
+    hetero = sums / np.outer(sizes, sizes)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return hetero / np.sqrt(mono[:, :, None] * mono[:, None, :])
+
+
+def f_squared(cc: np.ndarray, paths: np.ndarray, r2: np.ndarray, plan: Plan) -> np.ndarray:
+    """(B, n_paths) Cohen's f² of every path from the full model's construct correlations."""
+    layout = plan.layout
+    out = np.empty((cc.shape[0], len(plan.effects.paths)))
+    position = {pair: c for c, pair in enumerate(plan.effects.paths)}
+    for j, pred in enumerate(layout.predecessors):
+        if pred.size == 0:
+            continue
+        sub = cc[:, pred[:, None], pred]
+        eye = np.broadcast_to(np.eye(pred.size), sub.shape).copy()
+        inv_diag = np.diagonal(algorithm.safe_solve(sub, eye), axis1=1, axis2=2)
+        drop = paths[:, pred, j] ** 2 / inv_diag
+        f2 = drop / (1.0 - r2[:, j, None])
+        for c, i in enumerate(pred.tolist()):
+            out[:, position[(i, j)]] = f2[:, c]
+    return out
+
+
+def replicate(corr: np.ndarray, plan: Plan) -> tuple[np.ndarray, np.ndarray]:
+    """Estimate the model on each correlation matrix of a stack.
+
+    Returns ``values`` (B, m) in :data:`GROUPS` order (labels in ``plan.labels``) and ``ok`` (B,): the
+    iteration converged and every statistic is finite.  A failed problem never raises.
+    """
+    layout, effects = plan.layout, plan.effects
+    with np.errstate(all="ignore"):
+        w, _, converged = algorithm.fit_weights(
+            corr, layout, scheme=plan.scheme, tol=plan.tol, max_iter=plan.max_iter, criterion=plan.criterion
+        )
+        cc = algorithm.construct_correlations(corr, w, layout)
+        paths = algorithm.path_coefficients(cc, layout)
+        r2 = algorithm.r_squared(cc, paths, layout)
+        total = algorithm.total_effects(paths)
+        loadings = algorithm.outer_loadings(corr, w, layout)
+        ht = htmt(corr, layout)
+        direct = np.array(effects.paths, dtype=np.intp).reshape(-1, 2)
+        tot = np.array(effects.total, dtype=np.intp).reshape(-1, 2)
+        ind = np.array(effects.indirect, dtype=np.intp).reshape(-1, 2)
+        k = layout.n_constructs
+        upper = np.triu_indices(k, 1)
+        endogenous = [j for j in range(k) if layout.predecessors[j].size]
+        values = np.concatenate(
+            [
+                paths[:, direct[:, 0], direct[:, 1]],
+                loadings,
+                w,
+                total[:, tot[:, 0], tot[:, 1]],
+                specific_indirect(paths, effects.chains),
+                (total - paths)[:, ind[:, 0], ind[:, 1]],
+                r2[:, endogenous],
+                f_squared(cc, paths, r2, plan),
+                ht[:, upper[0], upper[1]],
+            ],
+            axis=1,
+        )
+        ok = converged & np.all(np.isfinite(values), axis=1)
+    return values, ok
