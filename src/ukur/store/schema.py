@@ -1,0 +1,11 @@
+"""All models imported together, so ``metadata`` holds every table (for migrations and tests)."""
+
+from __future__ import annotations
+
+from ukur.store import models_pls, models_sla
+from ukur.store.models import Base
+
+__all__ = ["metadata"]
+
+metadata = Base.metadata
+_MODULES = (models_pls, models_sla)

@@ -1,0 +1,78 @@
+"""Shared fixtures: databases for the store, job and web tests, on SQLite and on PostgreSQL.
+
+PostgreSQL is the server on 127.0.0.1:5432 (trust authentication, user ``postgres``).  One database
+``ukur_test_<random>`` is created per test session and dropped at its end; every test gets its own
+schema in it, so tests never see each other's rows.  When the server cannot be reached the PostgreSQL
+tests FAIL under ``CI=true`` (CI must run them) and are skipped, with the reason shown, elsewhere.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine
+
+from ukur.store import make_engine, make_session_factory, migrate
+from ukur.store.engine import SessionFactory
+
+PG_ADMIN_URL = os.environ.get("UKUR_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+def _pg_unavailable(reason: str) -> None:
+    message = f"PostgreSQL at {PG_ADMIN_URL} is not reachable ({reason}); PostgreSQL tests not run"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(message + " — CI must run them", pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test session (its SQLAlchemy URL); dropped afterwards."""
+    try:
+        import psycopg
+    except ImportError as exc:  # pragma: no cover - psycopg is a dependency
+        _pg_unavailable(str(exc))
+    name = f"ukur_test_{secrets.token_hex(4)}"
+    try:
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=3) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.OperationalError as exc:
+        _pg_unavailable(str(exc).strip().splitlines()[0] if str(exc).strip() else "connection failed")
+    base, _, _ = PG_ADMIN_URL.rpartition("/")
+    try:
+        yield f"{base.replace('postgresql://', 'postgresql+psycopg://', 1)}/{name}"
+    finally:
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=3) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """An empty database: a SQLite file, or a fresh schema in the session's PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'ukur.db'}"
+    url = request.getfixturevalue("postgres_database")
+    schema = f"t_{secrets.token_hex(6)}"
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    engine.dispose()
+    return f"{url}?options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    """A migrated engine on each backend."""
+    eng = make_engine(database_url)
+    migrate.upgrade(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def sessions(engine: Engine) -> SessionFactory:
+    return make_session_factory(engine)
