@@ -37,7 +37,9 @@ class Located:
         line, column = self.marks.get(p, (None, None))
         return line, column
 
-    def error(self, message: str, path: Sequence[str | int], *, error: type[SpecError] = SpecError) -> SpecError:
+    def error(
+        self, message: str, path: Sequence[str | int], *, error: type[SpecError] = SpecError
+    ) -> SpecError:
         """An error located at ``path``; ``field`` is the dotted path (``constructs[0].items[1].code``)."""
         line, column = self.where(path)
         return error(message, source=self.source, line=line, column=column, field=dotted(path) or None)

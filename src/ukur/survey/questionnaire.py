@@ -254,7 +254,10 @@ class Questionnaire:
                     "type": p.kind,
                     "required": p.required,
                     **(
-                        {"options": [{"code": o.code, "label": text(o.label)} for o in p.options], "other": p.other}
+                        {
+                            "options": [{"code": o.code, "label": text(o.label)} for o in p.options],
+                            "other": p.other,
+                        }
                         if p.kind == "choice"
                         else {"min": p.minimum, "max": p.maximum}
                     ),
@@ -265,7 +268,9 @@ class Questionnaire:
                 {
                     "name": c.name,
                     "label": text(c.label),
-                    "items": [{"code": i.code, "text": text(i.text), "reversed": i.reversed} for i in c.items],
+                    "items": [
+                        {"code": i.code, "text": text(i.text), "reversed": i.reversed} for i in c.items
+                    ],
                 }
                 for c in self.constructs
             ],
@@ -380,7 +385,9 @@ class _Builder:
         if isinstance(raw, str):
             return Text(((self.languages[0], raw.strip()),))
         if not isinstance(raw, Mapping):
-            raise self.doc.error("expected a text (a string, or a mapping from language code to string)", path)
+            raise self.doc.error(
+                "expected a text (a string, or a mapping from language code to string)", path
+            )
         for lang in raw:
             if lang not in self.languages:
                 raise self.doc.error(
@@ -448,7 +455,11 @@ class _Builder:
                     raise self.doc.error("two options read the same", (*path, "options", k))
                 seen |= keys
             return ProfileQuestion(
-                code, text, "choice", options=options, other=bool(raw.get("other", False)),
+                code,
+                text,
+                "choice",
+                options=options,
+                other=bool(raw.get("other", False)),
                 required=bool(raw.get("required", True)),
             )
         for key in ("options", "other"):

@@ -63,14 +63,18 @@ def critical_sum(alpha: float = 0.05, power: float = 0.8, *, two_tailed: bool = 
     return float(stats.norm.ppf(1 - tail) + stats.norm.ppf(power))
 
 
-def inverse_square_root(min_path: float, alpha: float = 0.05, power: float = 0.8, *, two_tailed: bool = False) -> int:
+def inverse_square_root(
+    min_path: float, alpha: float = 0.05, power: float = 0.8, *, two_tailed: bool = False
+) -> int:
     """Smallest N with ``N > (critical_sum / |β|_min)²`` (Kock & Hadaya 2018, eq. 5)."""
     beta = _check_path(min_path)
     bound = (critical_sum(alpha, power, two_tailed=two_tailed) / beta) ** 2
     return math.floor(bound) + 1
 
 
-def gamma_exponential(min_path: float, alpha: float = 0.05, power: float = 0.8, *, two_tailed: bool = False) -> int:
+def gamma_exponential(
+    min_path: float, alpha: float = 0.05, power: float = 0.8, *, two_tailed: bool = False
+) -> int:
     """Smallest N by the exponential smoothing correction, with the gamma correction for N ≤ 10.
 
     Both conditions increase with N, so the count of the paper's loop is found on a vector of candidate
@@ -94,7 +98,9 @@ def gamma_exponential(min_path: float, alpha: float = 0.05, power: float = 0.8, 
 def ten_times_rule(max_arrows: int) -> int:
     """10 × the largest number of arrows (paths or formative indicators) pointing at one construct."""
     if isinstance(max_arrows, bool) or not isinstance(max_arrows, int) or max_arrows < 1:
-        raise SpecError("the number of arrows pointing at a construct must be a whole number ≥ 1", field="max_arrows")
+        raise SpecError(
+            "the number of arrows pointing at a construct must be a whole number ≥ 1", field="max_arrows"
+        )
     return 10 * max_arrows
 
 
@@ -169,4 +175,6 @@ def _check_path(value: float) -> float:
 
 def _check_probability(name: str, value: float, *, lower: float = 0.0, upper: float = 1.0) -> None:
     if not math.isfinite(value) or not lower < value < upper:
-        raise SpecError(f"{name} must be between {lower:g} and {upper:g} (exclusive), got {value:g}", field=name)
+        raise SpecError(
+            f"{name} must be between {lower:g} and {upper:g} (exclusive), got {value:g}", field=name
+        )
