@@ -44,7 +44,7 @@ def test_passwords_are_argon2_and_authenticate(sessions):
 
 
 def test_user_rules(sessions):
-    org_id, admin_id, cust_id = _setup(sessions)
+    _, admin_id, _ = _setup(sessions)
     with transaction(sessions) as s, pytest.raises(ConflictError, match="already exists"):
         accounts.create_user(s, SYSTEM, email="admin@example.com", password="another pass 1", role="staff")
     with transaction(sessions) as s, pytest.raises(UkurError, match="customer organisation"):

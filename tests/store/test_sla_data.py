@@ -99,7 +99,7 @@ def test_record_import_is_idempotent_and_all_or_nothing(sessions, world):
     rows[0]["late"] = "yes"
     with transaction(sessions) as s:
         again = records.import_records(
-            s, SYSTEM, records.get_stream(s, SYSTEM, stream_id), rows[:10] + [{"id": "x"}]
+            s, SYSTEM, records.get_stream(s, SYSTEM, stream_id), [*rows[:10], {"id": "x"}]
         )
         assert (again.inserted, again.updated) == (1, 10)
     with transaction(sessions) as s:
