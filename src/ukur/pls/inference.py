@@ -74,14 +74,15 @@ def bca_levels(
 ) -> np.ndarray:
     """(2, m) tail probabilities of the BCa interval for nominal ``levels``.
 
-    Bias correction ``z0 = Φ⁻¹(#{θ* < θ̂} / B)``; acceleration
+    Bias correction ``z0 = Φ⁻¹((#{θ* < θ̂} + #{θ* ≤ θ̂}) / 2B)`` (Efron's ``#{θ* < θ̂} / B`` with ties
+    counted half, as SciPy does, so a statistic that never varies gets ``z0 = 0``); acceleration
     ``a = Σ d_i³ / (6 (Σ d_i²)^{3/2})`` with ``d_i = θ̄_(·) − θ_(i)`` over the jackknife values; level
     ``α' = Φ(z0 + (z0 + z_α) / (1 − a (z0 + z_α)))``.  A statistic whose jackknife values are all equal
     gets ``a = 0``.
     """
     b = draws.shape[0]
     with np.errstate(divide="ignore", invalid="ignore"):
-        z0 = special.ndtri(np.sum(draws < original, axis=0) / b)
+        z0 = special.ndtri((np.sum(draws < original, axis=0) + np.sum(draws <= original, axis=0)) / (2.0 * b))
         d = jackknife.mean(axis=0) - jackknife
         num = np.sum(d**3, axis=0)
         den = 6.0 * np.sum(d**2, axis=0) ** 1.5
@@ -118,11 +119,13 @@ def summarize(
     if p_value == "percentile":
         below = np.mean(draws <= 0.0, axis=0)
         above = np.mean(draws >= 0.0, axis=0)
-        other_side = np.where(original >= 0, below, above)
+        other_side = np.asarray(np.where(original >= 0, below, above), dtype=float)
         p = np.minimum(2.0 * np.minimum(below, above), 1.0) if tails == 2 else other_side
     else:
         tail = special.stdtr(b - 1, -t) if p_value == "t" else special.ndtr(-t)
-        p = np.where(np.isnan(t) & (std == 0), 1.0, tail * (2.0 if tails == 2 else 1.0))
+        p = np.asarray(
+            np.where(np.isnan(t) & (std == 0), 1.0, tail * (2.0 if tails == 2 else 1.0)), dtype=float
+        )
     levels = interval_levels(alpha, tails)
     if ci == "bca":
         if jackknife is None:
