@@ -6,6 +6,7 @@ Public interface::
     parse_table(data: bytes, *, name, sheet=None, na_values=(), encoding=None, source=None) -> DataFrame
     require_numeric(frame, columns, *, source=None) -> DataFrame            # float64 copy of the columns
     source_line(frame, row: int) -> int                                     # file line of positional row
+    select_model_columns(frame, indicators, *, source=None, likert=None) -> DataFrame  # float64, checked
     map_likert(frame, columns=None, *, points=5, mapping=None, source=None) -> DataFrame   (ukur.io.likert)
 
 Formats by extension: ``.csv``/``.txt``/``.tsv`` (comma, semicolon or tab, sniffed; decimal comma with
@@ -20,6 +21,14 @@ Every problem is a :class:`ukur.errors.DataError` carrying source, line and colu
 
 from ukur.io.columns import require_numeric, source_line
 from ukur.io.likert import map_likert
+from ukur.io.model_data import select_model_columns
 from ukur.io.table import parse_table, read_table
 
-__all__ = ["map_likert", "parse_table", "read_table", "require_numeric", "source_line"]
+__all__ = [
+    "map_likert",
+    "parse_table",
+    "read_table",
+    "require_numeric",
+    "select_model_columns",
+    "source_line",
+]
