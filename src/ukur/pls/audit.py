@@ -1,0 +1,678 @@
+"""Consistency audit of published PLS-SEM numbers: do a paper's tables agree with each other?
+
+A paper prints rounded numbers that are tied by exact identities. The audit recomputes each quantity
+that can be derived from other printed numbers and compares it with the printed value, allowing for the
+rounding of every number involved. Nothing is estimated from data.
+
+Identities checked (``identity`` column of :attr:`AuditResult.checks`)
+-----------------------------------------------------------------------
+``profile.sum_counts``      counts of a profile table add up to its printed total.
+``profile.total_is_n``      a profile table's printed total equals the sample size ``n``.
+``profile.percent``         each percentage equals 100·count / Σcounts.
+``profile.sum_percents``    the percentages add up to the printed total percentage.
+``reliability.ave``         AVE = mean(λ²) over a construct's own loadings (Fornell & Larcker 1981).
+``reliability.rho_c``       ρC = (Σλ)² / ((Σλ)² + Σ(1 − λ²)) (Jöreskog 1971; Hair et al. 2022, ch. 4).
+``discriminant.cross_loadings``  each item loads highest on its own construct (Chin 1998) — a claim,
+                            checked exactly.
+``r2.single_predictor``     R² = β² when the construct has exactly one predictor.
+``r2.implied``              R² = β′ R_XX β when the correlations among the predictors follow from the
+                            printed paths (normal equations r_Xy = R_XX β, applied recursively: a
+                            predictor's correlation with its outcome is (R_XX β) of that outcome).
+``r2.adjusted``             R²adj = 1 − (1 − R²)(n − 1)/(n − k − 1), k = number of predictors.
+``f2``                      f² = (R²incl − R²excl)/(1 − R²incl) (Cohen 1988), R²excl from the same
+                            scores without the predictor (SmartPLS' convention): 0 for a single
+                            predictor, else r′R⁻¹r over the remaining predictors when derivable.
+``bootstrap.original``      the bootstrap table's O equals the path table's coefficient.
+``bootstrap.t``             T = |O| / STDEV.
+``bootstrap.p``             p = 2·P(T_df > |T|), two-tailed, df = B − 1 (B bootstrap samples). When B is
+                            not given, any df ≥ 99 (from Student's t with 99 df to the normal) is accepted.
+``indirect.product``        a specific indirect effect equals the product of the paths along it.
+``total.sum``               a total effect equals the direct path plus the specific indirect effects.
+
+Tolerance
+---------
+A number printed with d decimals lies within h = ½·10⁻ᵈ of the true value. For a computed quantity
+f(x₁…x_m) the tolerance is h of the printed value plus the first-order propagation of the inputs'
+rounding, Σ |∂f/∂x_i|·h_i (derivatives by central differences). For the p value the allowed interval
+is widened by the df range when B is unknown. Counts are exact (tolerance 0).
+
+YAML format (``version: 1``)
+----------------------------
+Numbers are read exactly as written, so ``0.620`` counts as printed with 3 decimals; a decimal comma
+may be used in quotes (``"0,620"``) and percentages may carry ``%``. Paths are written ``A -> B``;
+an indirect effect ``A -> M -> B``. Every section is optional::
+
+    version: 1
+    study: Rojikun (2022), UMKM Pamulang
+    n: 30                       # sample size
+    bootstrap_samples: 500      # B, when the paper states it
+    constructs:                 # measurement blocks (for AVE/ρC and the cross-loadings check)
+      Minat Beli: [Minat_Preferensial, Minat_Referensial]
+    paths:                      # path coefficients (else the bootstrap table's O is used)
+      Promosi -> Minat Beli: 0.211
+    r_squared:
+      Minat Beli: {r2: 0.886, adjusted: 0.878}
+    f_squared:
+      Promosi -> Minat Beli: 0.149
+    bootstrap:                  # rows O (original), M (mean), STDEV, T, P
+      paths:    {Promosi -> Minat Beli: {original: 0.211, mean: 0.278, stdev: 0.193, t: 1.090, p: 0.276}}
+      indirect: {Promosi -> Keterlibatan -> Minat Beli: {original: 0.604, stdev: 0.173, t: 3.497, p: 0.001}}
+      total:    {Promosi -> Minat Beli: {original: 0.815}}
+    loadings:   {Minat_Referensial: 0.950}          # outer loadings, if printed
+    cross_loadings:
+      Minat_Referensial: {Minat Beli: 0.950, Promosi: 0.770}
+    reliability:
+      Minat Beli: {alpha: 0.975, rho_a: 0.976, rho_c: 0.982, ave: 0.931}
+    profiles:
+      - title: Tabel 2. Pendidikan Responden
+        rows: {SLTP: {count: 4, percent: 13%}, SLTA: {count: 12, percent: 40%}}
+        total: {count: 30, percent: 100%}
+
+Errors in the file raise :class:`ukur.errors.SpecError` with the file name and line.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+from scipy import stats
+
+from ukur.errors import SpecError
+
+__all__ = ["AuditResult", "Printed", "Reported", "audit", "load_reported"]
+
+COLUMNS = ["identity", "table", "item", "printed", "computed", "low", "high", "tolerance", "holds", "note"]
+_NUMBER = re.compile(r"^\s*([+-]?)(\d*)(?:[.,](\d*))?\s*(%?)\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Printed:
+    """A number as printed: its value, the decimals shown and where it was written (line of the YAML)."""
+
+    value: float
+    decimals: int
+    line: int | None = None
+
+    @property
+    def half_unit(self) -> float:
+        """Half a unit in the last printed digit: the largest rounding error of this number."""
+        return 0.5 * 10.0**-self.decimals
+
+
+@dataclass(frozen=True)
+class Reported:
+    """A paper's reported numbers, as read by :func:`load_reported` (all fields optional)."""
+
+    study: str = ""
+    source: str = "table"
+    n: int | None = None
+    bootstrap_samples: int | None = None
+    constructs: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    paths: Mapping[tuple[str, str], Printed] = field(default_factory=dict)
+    r_squared: Mapping[str, Mapping[str, Printed]] = field(default_factory=dict)
+    f_squared: Mapping[tuple[str, str], Printed] = field(default_factory=dict)
+    bootstrap: Mapping[str, Mapping[tuple[str, ...], Mapping[str, Printed]]] = field(default_factory=dict)
+    loadings: Mapping[str, Printed] = field(default_factory=dict)
+    cross_loadings: Mapping[str, Mapping[str, Printed]] = field(default_factory=dict)
+    reliability: Mapping[str, Mapping[str, Printed]] = field(default_factory=dict)
+    profiles: tuple[Mapping[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class AuditResult:
+    """The outcome of :func:`audit`: one row per identity checked.
+
+    ``checks`` columns: identity, table, item, printed, computed (from the printed inputs), low/high
+    (the interval the printed value must reach), tolerance, holds (bool), note.
+    """
+
+    reported: Reported
+    checks: pd.DataFrame
+
+    @property
+    def ok(self) -> bool:
+        """True when every identity holds."""
+        return bool(self.checks["holds"].all())
+
+    @property
+    def failures(self) -> pd.DataFrame:
+        return self.checks[~self.checks["holds"]]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON the CLI prints with ``--format json``."""
+        rows = [
+            {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()}
+            for row in self.checks.to_dict(orient="records")
+        ]
+        for row in rows:
+            row["holds"] = bool(row["holds"])
+        return {
+            "study": self.reported.study,
+            "source": self.reported.source,
+            "checked": len(rows),
+            "failed": int((~self.checks["holds"]).sum()),
+            "ok": self.ok,
+            "checks": rows,
+        }
+
+
+# --- reading the YAML ------------------------------------------------------------------------------------
+
+
+def load_reported(text: str, *, source: str = "table") -> Reported:
+    """Parse the YAML described in the module docstring; errors name ``source`` and the line."""
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise SpecError(
+            f"not valid YAML: {getattr(exc, 'problem', exc)}",
+            source=source,
+            line=mark.line + 1 if mark else None,
+            column=mark.column + 1 if mark else None,
+        ) from exc
+    if root is None:
+        raise SpecError("the file is empty", source=source)
+    reader = _Reader(source)
+    top = reader.mapping(root, "the document")
+    known = {
+        "version",
+        "study",
+        "n",
+        "bootstrap_samples",
+        "constructs",
+        "paths",
+        "r_squared",
+        "f_squared",
+        "bootstrap",
+        "loadings",
+        "cross_loadings",
+        "reliability",
+        "profiles",
+    }
+    for key, (knode, _) in top.items():
+        if key not in known:
+            raise reader.error(knode, f"unknown section '{key}' (allowed: {', '.join(sorted(known))})")
+    if "version" in top and reader.text(top["version"][1]) != "1":
+        raise reader.error(top["version"][1], "only 'version: 1' is understood")
+    get = lambda k: top[k][1] if k in top else None  # noqa: E731
+    boot: dict[str, dict[tuple[str, ...], Mapping[str, Printed]]] = {}
+    if get("bootstrap") is not None:
+        for kind, (knode, node) in reader.mapping(get("bootstrap"), "bootstrap").items():
+            if kind not in ("paths", "indirect", "total"):
+                raise reader.error(
+                    knode, f"unknown bootstrap table '{kind}' (allowed: paths, indirect, total)"
+                )
+            boot[kind] = {
+                reader.chain(k, 2 if kind != "indirect" else 3): reader.numbers(
+                    v, ("original", "mean", "stdev", "t", "p")
+                )
+                for k, (_, v) in reader.mapping(node, f"bootstrap.{kind}").items()
+            }
+    return Reported(
+        study=reader.text(get("study")) if get("study") is not None else "",
+        source=source,
+        n=reader.integer(get("n")),
+        bootstrap_samples=reader.integer(get("bootstrap_samples")),
+        constructs={
+            k: tuple(reader.text(i) for i in reader.sequence(v, k))
+            for k, (_, v) in reader.mapping(get("constructs"), "constructs").items()
+        },
+        paths=_pairs(reader, get("paths"), "paths"),
+        r_squared={
+            k: reader.numbers(v, ("r2", "adjusted"))
+            for k, (_, v) in reader.mapping(get("r_squared"), "r_squared").items()
+        },
+        f_squared=_pairs(reader, get("f_squared"), "f_squared"),
+        bootstrap=boot,
+        loadings={k: reader.number(v) for k, (_, v) in reader.mapping(get("loadings"), "loadings").items()},
+        cross_loadings={
+            k: {c: reader.number(x) for c, (_, x) in reader.mapping(v, k).items()}
+            for k, (_, v) in reader.mapping(get("cross_loadings"), "cross_loadings").items()
+        },
+        reliability={
+            k: reader.numbers(v, ("alpha", "rho_a", "rho_c", "ave"))
+            for k, (_, v) in reader.mapping(get("reliability"), "reliability").items()
+        },
+        profiles=tuple(reader.profile(p) for p in reader.sequence(get("profiles"), "profiles")),
+    )
+
+
+def _pairs(reader: _Reader, node: yaml.Node | None, what: str) -> dict[tuple[str, str], Printed]:
+    out: dict[tuple[str, str], Printed] = {}
+    for key, (_, v) in reader.mapping(node, what).items():
+        a, b = reader.chain(key, 2)
+        out[(a, b)] = reader.number(v)
+    return out
+
+
+class _Reader:
+    """Turns YAML nodes into values, raising :class:`SpecError` at the node's line."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self._where: dict[str, int] = {}
+
+    def error(self, node: yaml.Node, message: str) -> SpecError:
+        return SpecError(
+            message, source=self.source, line=node.start_mark.line + 1, column=node.start_mark.column + 1
+        )
+
+    def mapping(self, node: yaml.Node | None, what: str) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+        if node is None:
+            return {}
+        if not isinstance(node, yaml.MappingNode):
+            raise self.error(node, f"{what} must be a mapping of names to values")
+        out: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+        for k, v in node.value:
+            key = self.text(k)
+            if key in out:
+                raise self.error(k, f"'{key}' appears twice in {what}")
+            out[key] = (k, v)
+            self._where[key] = k.start_mark.line + 1
+        return out
+
+    def sequence(self, node: yaml.Node | None, what: str) -> list[yaml.Node]:
+        if node is None:
+            return []
+        if not isinstance(node, yaml.SequenceNode):
+            raise self.error(node, f"{what} must be a list")
+        return list(node.value)
+
+    def text(self, node: yaml.Node | None) -> str:
+        if node is None:
+            raise SpecError("a value is missing", source=self.source)
+        if not isinstance(node, yaml.ScalarNode):
+            raise self.error(node, "expected a single value here")
+        return str(node.value).strip()
+
+    def number(self, node: yaml.Node) -> Printed:
+        raw = self.text(node)
+        m = _NUMBER.match(raw)
+        if not m or not (m.group(2) or m.group(3)):
+            raise self.error(node, f"'{raw}' is not a number")
+        sign, whole, frac, _ = m.groups()
+        value = float(f"{sign}{whole or '0'}.{frac or '0'}")
+        return Printed(value, len(frac or ""), node.start_mark.line + 1)
+
+    def integer(self, node: yaml.Node | None) -> int | None:
+        if node is None:
+            return None
+        p = self.number(node)
+        if p.decimals or p.value != int(p.value) or p.value < 0:
+            raise self.error(node, f"'{self.text(node)}' must be a whole number")
+        return int(p.value)
+
+    def numbers(self, node: yaml.Node, allowed: Sequence[str]) -> dict[str, Printed]:
+        items = self.mapping(node, "this entry")
+        for key, (knode, _) in items.items():
+            if key not in allowed:
+                raise self.error(knode, f"unknown field '{key}' (allowed: {', '.join(allowed)})")
+        return {k: self.number(v) for k, (_, v) in items.items()}
+
+    def chain(self, text: str, length: int) -> tuple[str, ...]:
+        parts = tuple(p.strip() for p in text.split("->"))
+        if len(parts) < 2 or not all(parts) or (length == 2 and len(parts) != 2):
+            line = self._where.get(text)
+            want = "'A -> B'" if length == 2 else "'A -> M -> B'"
+            raise SpecError(f"'{text}' must be written {want}", source=self.source, line=line)
+        return parts
+
+    def profile(self, node: yaml.Node) -> dict[str, Any]:
+        items = self.mapping(node, "a profile table")
+        if "rows" not in items:
+            raise self.error(node, "a profile table needs 'rows'")
+        rows = {
+            k: self.numbers(v, ("count", "percent"))
+            for k, (_, v) in self.mapping(items["rows"][1], "rows").items()
+        }
+        total = self.numbers(items["total"][1], ("count", "percent")) if "total" in items else {}
+        title = self.text(items["title"][1]) if "title" in items else "profile"
+        return {"title": title, "rows": rows, "total": total}
+
+
+# --- checks ----------------------------------------------------------------------------------------------
+
+
+class _Checks:
+    """Collects check rows; :meth:`derived` does the rounding-aware comparison."""
+
+    def __init__(self) -> None:
+        self.rows: list[dict[str, Any]] = []
+
+    def add(
+        self,
+        identity: str,
+        table: str,
+        item: str,
+        printed: float,
+        computed: float,
+        low: float,
+        high: float,
+        note: str = "",
+    ) -> None:
+        tol = max(computed - low, high - computed)
+        holds = low - 1e-12 <= printed <= high + 1e-12
+        self.rows.append(
+            dict(
+                zip(
+                    COLUMNS,
+                    (identity, table, item, printed, computed, low, high, tol, holds, note),
+                    strict=True,
+                )
+            )
+        )
+
+    def derived(
+        self,
+        identity: str,
+        table: str,
+        item: str,
+        printed: Printed,
+        f: Callable[[np.ndarray], float],
+        inputs: Sequence[Printed],
+        note: str = "",
+        widen: tuple[float, float] = (0.0, 0.0),
+    ) -> None:
+        """Compare ``printed`` with ``f(inputs)``, allowing Σ|∂f/∂x|·h plus the printed value's own h."""
+        x = np.array([p.value for p in inputs], dtype=float)
+        h = np.array([p.half_unit for p in inputs], dtype=float)
+        value = f(x)
+        spread = 0.0
+        for i in range(len(x)):
+            step = np.zeros_like(x)
+            step[i] = h[i]
+            spread += abs(f(x + step) - f(x - step)) / 2
+        low = value - spread - printed.half_unit - widen[0]
+        high = value + spread + printed.half_unit + widen[1]
+        self.add(identity, table, item, printed.value, value, low, high, note)
+
+
+def audit(reported: Reported) -> AuditResult:
+    """Check every identity that the reported numbers allow; see the module docstring for the list."""
+    out = _Checks()
+    _profiles(reported, out)
+    _measurement(reported, out)
+    paths = dict(reported.paths) or {
+        (k[0], k[1]): v["original"] for k, v in reported.bootstrap.get("paths", {}).items() if "original" in v
+    }
+    _structural(reported, paths, out)
+    _bootstrap(reported, paths, out)
+    frame = pd.DataFrame(out.rows, columns=COLUMNS)
+    frame["holds"] = frame["holds"].astype(bool)
+    return AuditResult(reported, frame)
+
+
+def _profiles(rep: Reported, out: _Checks) -> None:
+    for table in rep.profiles:
+        title, rows, total = table["title"], table["rows"], table["total"]
+        counts = {k: v["count"] for k, v in rows.items() if "count" in v}
+        s = sum(c.value for c in counts.values())
+        if "count" in total:
+            out.add(
+                "profile.sum_counts",
+                title,
+                "Σ count",
+                total["count"].value,
+                s,
+                s,
+                s,
+                f"the rows add up to {s:g}, the table prints {total['count'].value:g}",
+            )
+        if rep.n is not None and "count" in total:
+            out.add(
+                "profile.total_is_n",
+                title,
+                "total",
+                total["count"].value,
+                rep.n,
+                rep.n,
+                rep.n,
+                f"the study has n = {rep.n}",
+            )
+        for label, v in rows.items():
+            if "percent" in v and "count" in v and s > 0:
+                share = 100 * v["count"].value / s
+                h = v["percent"].half_unit
+                out.add(
+                    "profile.percent",
+                    title,
+                    label,
+                    v["percent"].value,
+                    share,
+                    share - h,
+                    share + h,
+                    f"100 × {v['count'].value:g} / {s:g}",
+                )
+        pcts = [v["percent"] for v in rows.values() if "percent" in v]
+        if "percent" in total and pcts:
+            ps = sum(p.value for p in pcts)
+            slack = sum(p.half_unit for p in pcts) + total["percent"].half_unit
+            out.add(
+                "profile.sum_percents", title, "Σ percent", total["percent"].value, ps, ps - slack, ps + slack
+            )
+
+
+def _measurement(rep: Reported, out: _Checks) -> None:
+    for construct, items in rep.constructs.items():
+        own = [rep.loadings.get(i) or rep.cross_loadings.get(i, {}).get(construct) for i in items]
+        if all(own) and own:
+            lam = [p for p in own if p is not None]
+            rel = rep.reliability.get(construct, {})
+            if "ave" in rel:
+                out.derived(
+                    "reliability.ave",
+                    "reliability",
+                    construct,
+                    rel["ave"],
+                    lambda x: float(np.mean(x**2)),
+                    lam,
+                )
+            if "rho_c" in rel:
+                out.derived("reliability.rho_c", "reliability", construct, rel["rho_c"], _rho_c, lam)
+        for item in items:
+            row = rep.cross_loadings.get(item)
+            if not row or construct not in row:
+                continue
+            best = max(row, key=lambda c: row[c].value)
+            mine = row[construct].value
+            out.add(
+                "discriminant.cross_loadings",
+                "cross-loadings",
+                item,
+                mine,
+                row[best].value,
+                row[best].value,
+                row[best].value,
+                f"highest on '{best}'"
+                + ("" if best == construct else f", not on its own construct '{construct}'"),
+            )
+
+
+def _rho_c(lam: np.ndarray) -> float:
+    s = lam.sum() ** 2
+    return float(s / (s + (1 - lam**2).sum()))
+
+
+def _predictors(paths: Mapping[tuple[str, str], Printed]) -> dict[str, list[str]]:
+    preds: dict[str, list[str]] = {}
+    for s, t in paths:
+        preds.setdefault(t, []).append(s)
+    return preds
+
+
+def _implied(
+    keys: Sequence[tuple[str, str]], beta: np.ndarray
+) -> tuple[dict[frozenset[str], float], dict[str, float]]:
+    """Correlations and R² that follow from standardized paths alone (normal equations, recursively)."""
+    b = dict(zip(keys, beta, strict=True))
+    preds = _predictors(dict.fromkeys(keys))  # type: ignore[arg-type]
+    corr: dict[frozenset[str], float] = {}
+    r2: dict[str, float] = {}
+    progress = True
+    while progress:
+        progress = False
+        for y, xs in preds.items():
+            if y in r2 or not all(a == c or frozenset((a, c)) in corr for a in xs for c in xs):
+                continue
+            rxx = np.array([[1.0 if a == c else corr[frozenset((a, c))] for c in xs] for a in xs])
+            by = np.array([b[(x, y)] for x in xs])
+            rxy = rxx @ by
+            r2[y] = float(by @ rxy)
+            corr.update({frozenset((x, y)): float(r) for x, r in zip(xs, rxy, strict=True)})
+            progress = True
+    return corr, r2
+
+
+def _structural(rep: Reported, paths: Mapping[tuple[str, str], Printed], out: _Checks) -> None:
+    keys = list(paths)
+    inputs = [paths[k] for k in keys]
+    preds = _predictors(paths)
+    _, r2_known = _implied(keys, np.array([p.value for p in inputs]))
+    for y, row in rep.r_squared.items():
+        xs = preds.get(y, [])
+        if "r2" in row and len(xs) == 1:
+            k = keys.index((xs[0], y))
+
+            def square(x: np.ndarray, k: int = k) -> float:
+                return float(x[k] ** 2)
+
+            out.derived("r2.single_predictor", "R²", y, row["r2"], square, inputs, f"β({xs[0]} -> {y})²")
+        elif "r2" in row and y in r2_known:
+
+            def implied_r2(x: np.ndarray, y: str = y) -> float:
+                return _implied(keys, x)[1][y]
+
+            note = "β′R_XX β with R_XX implied by the printed paths"
+            out.derived("r2.implied", "R²", y, row["r2"], implied_r2, inputs, note)
+        if "adjusted" in row and "r2" in row and rep.n is not None and xs:
+            n, k = rep.n, len(xs)
+
+            def adjusted(x: np.ndarray, n: int = n, k: int = k) -> float:
+                return float(1 - (1 - x[0]) * (n - 1) / (n - k - 1))
+
+            out.derived("r2.adjusted", "R²", y, row["adjusted"], adjusted, [row["r2"]], f"n = {n}, k = {k}")
+    for (s, y), printed in rep.f_squared.items():
+        incl = rep.r_squared.get(y, {}).get("r2")
+        xs = preds.get(y, [])
+        if incl is None or s not in xs:
+            continue
+        rest = [x for x in xs if x != s]
+
+        def f2(x: np.ndarray, y: str = y, rest: list[str] = rest) -> float:
+            r_incl, beta = x[0], x[1:]
+            corr, _ = _implied(keys, beta)
+            if not rest:
+                excl = 0.0
+            else:
+                rxx = np.array([[1.0 if a == c else corr[frozenset((a, c))] for c in rest] for a in rest])
+                rxy = np.array([corr[frozenset((a, y))] for a in rest])
+                excl = float(rxy @ np.linalg.solve(rxx, rxy))
+            return (r_incl - excl) / (1 - r_incl)
+
+        corr, _ = _implied(keys, np.array([p.value for p in inputs]))
+        derivable = all(frozenset((a, y)) in corr for a in rest) and all(
+            a == c or frozenset((a, c)) in corr for a in rest for c in rest
+        )
+        if derivable:
+            note = (
+                "R²excl = 0 (single predictor)"
+                if not rest
+                else "R²excl from correlations implied by the paths"
+            )
+            out.derived("f2", "f²", f"{s} -> {y}", printed, f2, [incl, *inputs], note)
+
+
+def _bootstrap(rep: Reported, paths: Mapping[tuple[str, str], Printed], out: _Checks) -> None:
+    b = rep.bootstrap_samples
+    for kind, table in rep.bootstrap.items():
+        for chain, row in table.items():
+            item = " -> ".join(chain)
+            o, sd, t, p = row.get("original"), row.get("stdev"), row.get("t"), row.get("p")
+            if kind == "paths" and o is not None and len(chain) == 2 and (chain[0], chain[1]) in rep.paths:
+                q = rep.paths[(chain[0], chain[1])]
+                out.derived("bootstrap.original", f"bootstrap {kind}", item, o, lambda x: float(x[0]), [q])
+            if o is not None and sd is not None and t is not None and sd.value > 0:
+                out.derived(
+                    "bootstrap.t",
+                    f"bootstrap {kind}",
+                    item,
+                    t,
+                    lambda x: abs(x[0]) / x[1],
+                    [o, sd],
+                    "|O| / STDEV",
+                )
+            if t is not None and p is not None:
+                _p_check(out, f"bootstrap {kind}", item, t, p, b)
+            if kind == "indirect" and o is not None:
+                links = list(itertools.pairwise(chain))
+                if all(link in paths for link in links):
+                    out.derived(
+                        "indirect.product",
+                        f"bootstrap {kind}",
+                        item,
+                        o,
+                        lambda x: float(np.prod(x)),
+                        [paths[link] for link in links],
+                        " × ".join(f"β({a} -> {c})" for a, c in links),
+                    )
+            if kind == "total" and o is not None and len(chain) == 2:
+                _total_check(out, rep, chain, o, paths)
+
+
+def _p_check(out: _Checks, table: str, item: str, t: Printed, p: Printed, b: int | None) -> None:
+    if b is not None:
+        df = b - 1
+        out.derived(
+            "bootstrap.p",
+            table,
+            item,
+            p,
+            lambda x: float(2 * stats.t.sf(abs(x[0]), df)),
+            [t],
+            f"two-tailed, t with df = B − 1 = {df}",
+        )
+        return
+    # B unknown: any df from 99 (B = 100) to infinity (the normal) is plausible.
+    normal = float(2 * stats.norm.sf(abs(t.value)))
+    heavy = float(2 * stats.t.sf(abs(t.value), 99))
+    out.derived(
+        "bootstrap.p",
+        table,
+        item,
+        p,
+        lambda x: float(2 * stats.norm.sf(abs(x[0]))),
+        [t],
+        f"two-tailed; B not given, so df from 99 to ∞ (p from {heavy:.4f} to {normal:.4f})",
+        widen=(0.0, heavy - normal),
+    )
+
+
+def _total_check(
+    out: _Checks, rep: Reported, chain: tuple[str, ...], o: Printed, paths: Mapping[tuple[str, str], Printed]
+) -> None:
+    src, dst = chain
+    parts: list[Printed] = []
+    if (src, dst) in paths:
+        parts.append(paths[(src, dst)])
+    for ind_chain, row in rep.bootstrap.get("indirect", {}).items():
+        if ind_chain[0] == src and ind_chain[-1] == dst and "original" in row:
+            parts.append(row["original"])
+    if parts:
+        out.derived(
+            "total.sum",
+            "bootstrap total",
+            f"{src} -> {dst}",
+            o,
+            lambda x: float(np.sum(x)),
+            parts,
+            "direct + specific indirect effects",
+        )

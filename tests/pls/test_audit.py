@@ -1,0 +1,230 @@
+"""The consistency audit: the seed study's printed tables, synthetic exact tables, and YAML errors.
+
+Reference values are computed here by hand from the printed numbers (formulas in the module
+docstring of :mod:`ukur.pls.audit`); the seed study is Rojikun (2022), Tables 1–8, copied in
+examples/audit/umkm-pamulang.yaml.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import stats
+
+from ukur.errors import SpecError
+from ukur.pls.audit import audit, load_reported
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED = ROOT / "examples" / "audit" / "umkm-pamulang.yaml"
+P, K, M = "Promosi di Media Sosial", "Keterlibatan Pelanggan", "Minat Beli"
+
+
+@pytest.fixture(scope="module")
+def seed():
+    return audit(load_reported(SEED.read_text(encoding="utf-8"), source=str(SEED)))
+
+
+def row(result, identity, item):
+    rows = result.checks[(result.checks["identity"] == identity) & (result.checks["item"] == item)]
+    assert len(rows) == 1, (identity, item)
+    return rows.iloc[0]
+
+
+def test_seed_study_fails_exactly_on_the_jumlah_100_totals(seed):
+    failed = seed.failures[["identity", "table"]].itertuples(index=False)
+    assert sorted(map(tuple, failed)) == [
+        ("profile.sum_counts", "Tabel 2. Pendidikan Responden"),
+        ("profile.sum_counts", "Tabel 3. Usia Responden"),
+        ("profile.total_is_n", "Tabel 2. Pendidikan Responden"),
+        ("profile.total_is_n", "Tabel 3. Usia Responden"),
+    ]
+    assert not seed.ok
+    r = seed.checks[(seed.checks["identity"] == "profile.sum_counts")].set_index("table")
+    assert r.loc["Tabel 2. Pendidikan Responden", "computed"] == 4 + 12 + 6 + 8
+    assert r.loc["Tabel 2. Pendidikan Responden", "printed"] == 100
+    assert r.loc["Tabel 1. Jenis Kelamin Responden", "holds"]
+
+
+def test_seed_study_identities_reproduced_by_hand(seed):
+    # R² of Keterlibatan Pelanggan (single predictor) = 0.787²
+    assert row(seed, "r2.single_predictor", K)["computed"] == pytest.approx(0.787**2, abs=1e-12)
+    # Minat Beli: r(P,K) = β(P->K); R² = β1² + β2² + 2β1β2 r12
+    assert row(seed, "r2.implied", M)["computed"] == pytest.approx(
+        0.767**2 + 0.211**2 + 2 * 0.767 * 0.211 * 0.787, abs=1e-12
+    )
+    assert row(seed, "r2.adjusted", K)["computed"] == pytest.approx(1 - 0.380 * 29 / 28, abs=1e-12)
+    assert row(seed, "r2.adjusted", M)["computed"] == pytest.approx(1 - 0.114 * 29 / 27, abs=1e-12)
+    # f²(P -> K) = R²/(1 − R²); f²(K -> M): R²excl = r(P,M)² with r(P,M) = 0.211 + 0.767·0.787
+    assert row(seed, "f2", f"{P} -> {K}")["computed"] == pytest.approx(0.620 / 0.380, abs=1e-9)
+    r_pm = 0.211 + 0.767 * 0.787
+    assert row(seed, "f2", f"{K} -> {M}")["computed"] == pytest.approx((0.886 - r_pm**2) / 0.114, abs=1e-9)
+    assert row(seed, "bootstrap.t", f"{K} -> {M}")["computed"] == pytest.approx(0.767 / 0.173, abs=1e-12)
+    assert row(seed, "indirect.product", f"{P} -> {K} -> {M}")["computed"] == pytest.approx(0.787 * 0.767)
+    assert row(seed, "bootstrap.p", f"{P} -> {M}")["computed"] == pytest.approx(2 * stats.norm.sf(1.090))
+    lam = np.array([0.970, 0.941, 0.922, 0.908, 0.866])
+    assert row(seed, "reliability.ave", P)["computed"] == pytest.approx(np.mean(lam**2))
+    assert row(seed, "reliability.rho_c", P)["computed"] == pytest.approx(
+        lam.sum() ** 2 / (lam.sum() ** 2 + (1 - lam**2).sum())
+    )
+    assert row(seed, "profile.percent", "S1")["computed"] == pytest.approx(100 * 8 / 30)
+
+
+def test_tolerance_is_propagated_rounding(seed):
+    # T = O/STDEV: h_T + h·(1/STDEV) + h·O/STDEV², h = 0.0005
+    r = row(seed, "bootstrap.t", f"{K} -> {M}")
+    assert r["tolerance"] == pytest.approx(0.0005 + 0.0005 / 0.173 + 0.0005 * 0.767 / 0.173**2, rel=1e-4)
+    # R² = β²: h + 2|β|h
+    r = row(seed, "r2.single_predictor", K)
+    assert r["tolerance"] == pytest.approx(0.0005 + 2 * 0.787 * 0.0005, rel=1e-6)
+
+
+def test_p_value_uses_bootstrap_df_when_given():
+    text = SEED.read_text(encoding="utf-8").replace("n: 30\n", "n: 30\nbootstrap_samples: 500\n")
+    r = audit(load_reported(text))
+    got = row(r, "bootstrap.p", f"{P} -> {K} -> {M}")
+    assert got["computed"] == pytest.approx(2 * stats.t.sf(3.497, 499))
+    assert got["holds"]  # 0.000513 rounds to the printed 0.001
+    # The same row under the normal alone would be 0.00047, which prints as 0.000: B matters.
+    assert round(2 * stats.norm.sf(3.497), 3) == 0.0
+
+
+def test_to_dict_is_the_json_contract(seed):
+    d = seed.to_dict()
+    assert json.loads(json.dumps(d)) == d
+    assert d["checked"] == len(seed.checks) and d["failed"] == 4 and d["ok"] is False
+    assert set(d["checks"][0]) == {
+        "identity",
+        "table",
+        "item",
+        "printed",
+        "computed",
+        "low",
+        "high",
+        "tolerance",
+        "holds",
+        "note",
+    }
+
+
+def _exact_table(beta_pk: float, beta_pm: float, beta_km: float, n: int, sd: float, digits: int) -> str:
+    """A mediation model's numbers computed exactly, then rounded to ``digits`` as a paper would."""
+    r2_k = beta_pk**2
+    r2_m = beta_pm**2 + beta_km**2 + 2 * beta_pm * beta_km * beta_pk
+    r_pm, r_km = beta_pm + beta_km * beta_pk, beta_km + beta_pm * beta_pk
+    f = lambda x: f"{x:.{digits}f}"  # noqa: E731
+    f2 = {
+        "P -> K": r2_k / (1 - r2_k),
+        "P -> M": (r2_m - r_km**2) / (1 - r2_m),
+        "K -> M": (r2_m - r_pm**2) / (1 - r2_m),
+    }
+    t = abs(beta_pm) / sd
+    lines = [
+        "version: 1",
+        f"n: {n}",
+        "r_squared:",
+        f"  K: {{r2: {f(r2_k)}, adjusted: {f(1 - (1 - r2_k) * (n - 1) / (n - 2))}}}",
+        f"  M: {{r2: {f(r2_m)}, adjusted: {f(1 - (1 - r2_m) * (n - 1) / (n - 3))}}}",
+        "f_squared:",
+        *(f"  {k}: {f(v)}" for k, v in f2.items()),
+        "bootstrap:",
+        "  paths:",
+        f"    P -> K: {{original: {f(beta_pk)}}}",
+        f"    K -> M: {{original: {f(beta_km)}}}",
+        f"    P -> M: {{original: {f(beta_pm)}, stdev: {f(sd)}, t: {f(t)}, p: {f(2 * stats.norm.sf(t))}}}",
+        "  indirect:",
+        f"    P -> K -> M: {{original: {f(beta_pk * beta_km)}}}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    beta_pk=st.floats(0.2, 0.8),
+    beta_km=st.floats(-0.5, 0.6),
+    beta_pm=st.floats(-0.4, 0.4),
+    n=st.integers(30, 500),
+    sd=st.floats(0.05, 0.3),
+    digits=st.integers(3, 4),
+)
+def test_exact_tables_always_pass(beta_pk, beta_km, beta_pm, n, sd, digits):
+    r2_m = beta_pm**2 + beta_km**2 + 2 * beta_pm * beta_km * beta_pk
+    if not 0.02 < r2_m < 0.95:  # outside this range the paths are not a valid correlation structure
+        return
+    result = audit(load_reported(_exact_table(beta_pk, beta_pm, beta_km, n, sd, digits)))
+    assert result.ok, result.failures.to_dict(orient="records")
+    assert set(result.checks["identity"]) >= {
+        "r2.single_predictor",
+        "r2.implied",
+        "r2.adjusted",
+        "f2",
+        "bootstrap.t",
+        "bootstrap.p",
+        "indirect.product",
+    }
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "identity"),
+    [
+        ("K: {r2: 0.360", "K: {r2: 0.370", "r2.single_predictor"),
+        ("adjusted: 0.357", "adjusted: 0.367", "r2.adjusted"),
+        ("P -> K -> M: {original: 0.300}", "P -> K -> M: {original: 0.310}", "indirect.product"),
+        ("t: 2.000", "t: 2.100", "bootstrap.t"),
+    ],
+)
+def test_a_misprint_is_caught(old, new, identity):
+    text = _exact_table(0.6, 0.2, 0.5, 200, 0.1, 3)
+    assert audit(load_reported(text)).ok
+    assert old in text
+    bad = audit(load_reported(text.replace(old, new)))
+    assert identity in set(bad.failures["identity"])
+
+
+def test_total_effect_adds_up():
+    text = "bootstrap:\n  paths:\n    A -> B: {original: 0.30}\n    B -> C: {original: 0.50}\n    A -> C: {original: 0.20}\n"
+    text += "  indirect:\n    A -> B -> C: {original: 0.15}\n  total:\n    A -> C: {original: 0.35}\n"
+    r = audit(load_reported(text))
+    assert row(r, "total.sum", "A -> C")["holds"]
+    bad = audit(load_reported(text.replace("A -> C: {original: 0.35}", "A -> C: {original: 0.45}")))
+    assert not row(bad, "total.sum", "A -> C")["holds"]
+
+
+def test_cross_loading_higher_elsewhere_fails():
+    text = "constructs:\n  A: [a1]\n  B: [b1]\ncross_loadings:\n  a1: {A: 0.70, B: 0.75}\n  b1: {A: 0.3, B: 0.9}\n"
+    r = audit(load_reported(text))
+    assert not row(r, "discriminant.cross_loadings", "a1")["holds"]
+    assert row(r, "discriminant.cross_loadings", "b1")["holds"]
+
+
+def test_decimal_comma_and_percent_sign_are_read():
+    text = 'paths:\n  A -> B: "0,500"\nr_squared:\n  B: {r2: "0,250"}\n'
+    r = audit(load_reported(text))
+    assert row(r, "r2.single_predictor", "B")["holds"]
+    assert row(r, "r2.single_predictor", "B")["tolerance"] == pytest.approx(0.0005 + 2 * 0.5 * 0.0005)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("version: 1\nstudy: x\nrsquared: {}\n", 3, "unknown section 'rsquared'"),
+        ("version: 2\n", 1, "version: 1"),
+        ("paths:\n  A -> B: big\n", 2, "'big' is not a number"),
+        ("paths:\n  A to B: 0.5\n", 2, "must be written 'A -> B'"),
+        ("r_squared:\n  B: {r2: 0.5, r2: 0.4}\n", 2, "appears twice"),
+        ("r_squared:\n  B: {r3: 0.5}\n", 2, "unknown field 'r3'"),
+        ("n: 30.5\n", 1, "whole number"),
+        ("paths: [1, 2\n", 2, "not valid YAML"),
+        ("profiles:\n  - title: x\n", 2, "needs 'rows'"),
+    ],
+)
+def test_bad_yaml_names_file_and_line(text, line, message):
+    with pytest.raises(SpecError) as err:
+        load_reported(text, source="paper.yaml")
+    assert err.value.source == "paper.yaml"
+    assert err.value.line == line
+    assert message in str(err.value)
