@@ -145,6 +145,7 @@ def bootstrap_data(
     tol: float = 1e-7,
     max_iter: int = 300,
     criterion: str = "sum_abs",
+    htmt: str = "absolute",
     options: BootstrapOptions | None = None,
     chunk: int | None = None,
     workers: int = 1,
@@ -161,7 +162,7 @@ def bootstrap_data(
         raise ValueError(f"data must be n × {len(model.indicators)}, not {x.shape}")
     if workers < 1:
         raise ValueError(f"workers must be at least 1, not {workers}")
-    plan = Plan(model, scheme=scheme, tol=tol, max_iter=max_iter, criterion=criterion)
+    plan = Plan(model, scheme=scheme, tol=tol, max_iter=max_iter, criterion=criterion, htmt=htmt)
     moments = Moments(x)
     original, ok = replicate(correlations(np.ones((1, moments.n)), moments), plan)
     if not ok[0]:
@@ -219,6 +220,10 @@ def bootstrap(
 ) -> BootstrapResult:
     """Bootstrap a PLS estimation (:class:`~ukur.pls.result.PLSResult`) with its own settings.
 
+    The resamples are drawn from the rows the estimation used (after its missing-value treatment) and
+    estimated with its scheme, stop rule and HTMT convention.  f² is always bootstrapped with the
+    same-scores (SmartPLS) definition.
+
     Parameters
     ----------
     samples : number of resamples (SmartPLS recommends 5,000 or more for final results).
@@ -247,11 +252,9 @@ def bootstrap(
 
 
 def _unpack(result: Any) -> tuple[Model, np.ndarray, dict[str, Any]]:
-    """Model, treated data and iteration settings of a PLS estimation result."""
+    """Model, treated data (rows used, model indicator order) and PLS settings of a :class:`PLSResult`."""
     model = result.model
-    prepared = result.data
-    frame = getattr(prepared, "data", prepared)
-    settings = getattr(result, "settings", None) or getattr(result, "options", None)
-    keys = ("scheme", "tol", "max_iter", "criterion")
-    found = {k: getattr(settings, k) for k in keys if settings is not None and hasattr(settings, k)}
-    return model, frame[list(model.indicators)].to_numpy(dtype=float), found
+    frame = result.prepared.data
+    keys = ("scheme", "tol", "max_iter", "criterion", "htmt")
+    settings = {k: getattr(result.options, k) for k in keys if hasattr(result.options, k)}
+    return model, frame[list(model.indicators)].to_numpy(dtype=float), settings

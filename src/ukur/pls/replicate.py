@@ -11,8 +11,9 @@ ch. 6): ``f²_ij = (R²_j − R²_j(−i)) / (1 − R²_j)``, and the drop of R�
 regression of j is ``β_ij² / [C_PP⁻¹]_ii`` (C_PP the correlations of j's predictors).  seminr instead
 re-estimates the whole model without the path.
 
-HTMT (Henseler, Ringle and Sarstedt 2015, JAMS 43) uses absolute item correlations, as seminr does: the
-mean heterotrait |r| divided by the geometric mean of the two mean monotrait |r| (1 for a single item).
+HTMT (Henseler, Ringle and Sarstedt 2015, JAMS 43) uses absolute item correlations by default, as seminr
+does: the mean heterotrait |r| divided by the geometric mean of the two mean monotrait |r| (1 for a single
+item); ``htmt="signed"`` uses the correlations themselves.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ class Plan:
     tol: float = 1e-7
     max_iter: int = 300
     criterion: str = "sum_abs"
+    htmt: str = "absolute"
     layout: Layout = field(init=False, repr=False)
     effects: Effects = field(init=False, repr=False)
     labels: dict[str, tuple[tuple[str, ...], ...]] = field(init=False, repr=False)
@@ -79,11 +81,15 @@ class Plan:
         return sum(len(v) for v in self.labels.values())
 
 
-def htmt(corr: np.ndarray, layout: Layout) -> np.ndarray:
-    """(B, K, K) heterotrait-monotrait ratios from a stack of indicator correlations (blocks contiguous)."""
+def htmt(corr: np.ndarray, layout: Layout, *, signed: bool = False) -> np.ndarray:
+    """(B, K, K) heterotrait-monotrait ratios from a stack of indicator correlations (blocks contiguous).
+
+    ``signed=True`` averages the correlations themselves (Henseler et al.'s original definition).
+    """
     starts = np.array([b[0] for b in layout.blocks])
     sizes = np.array([b.size for b in layout.blocks], dtype=float)
-    sums = np.add.reduceat(np.add.reduceat(np.abs(corr), starts, axis=2), starts, axis=1)
+    values = corr if signed else np.abs(corr)
+    sums = np.add.reduceat(np.add.reduceat(values, starts, axis=2), starts, axis=1)
     within = np.diagonal(sums, axis1=1, axis2=2)
     pairs = np.maximum(sizes * (sizes - 1.0), 1.0)
     mono = np.where(sizes > 1, (within - sizes) / pairs, 1.0)
@@ -126,7 +132,7 @@ def replicate(corr: np.ndarray, plan: Plan) -> tuple[np.ndarray, np.ndarray]:
         r2 = algorithm.r_squared(cc, paths, layout)
         total = algorithm.total_effects(paths)
         loadings = algorithm.outer_loadings(corr, w, layout)
-        ht = htmt(corr, layout)
+        ht = htmt(corr, layout, signed=plan.htmt == "signed")
         direct = np.array(effects.paths, dtype=np.intp).reshape(-1, 2)
         tot = np.array(effects.total, dtype=np.intp).reshape(-1, 2)
         ind = np.array(effects.indirect, dtype=np.intp).reshape(-1, 2)
