@@ -91,6 +91,8 @@ def prepare(
     in the data (suggesting close matches), a non-numeric or entirely missing column, a column without
     variance, too few usable rows, or an unknown ``missing`` treatment.
     """
+    if source is None and isinstance(data.attrs.get("source"), str):
+        source = data.attrs["source"]
     if missing not in MISSING:
         raise DataError(f"missing must be one of {', '.join(MISSING)}, not '{missing}'", field="missing")
     columns = [str(c) for c in data.columns]
@@ -107,7 +109,7 @@ def prepare(
     else:
         x = np.empty((len(data), len(model.indicators)))
         for col, item in enumerate(model.indicators):
-            x[:, col] = _numeric_column(block.iloc[:, col], item, numbers, strings, source)
+            x[:, col] = _numeric_column(block.iloc[:, col], item, strings, source, data.attrs.get("lines"))
     if numbers:
         x[np.isin(x, list(numbers))] = np.nan
     mask = np.isnan(x)
@@ -180,27 +182,33 @@ def _markers(na_values: Iterable[object]) -> tuple[set[float], set[str]]:
 
 
 def _numeric_column(
-    column: pd.Series, item: str, numbers: set[float], strings: set[str], source: str | None
+    column: pd.Series, item: str, strings: set[str], source: str | None, lines: object = None
 ) -> np.ndarray:
     """The column as a float array, empty/marker text cells as NaN; text that is not a number is an error.
 
-    Numeric markers (e.g. -99) are applied by the caller on the whole block at once.
+    Numeric markers (e.g. -99) are applied by the caller on the whole block at once.  ``lines`` (the
+    ``attrs["lines"]`` that :func:`ukur.io.read_table` attaches) maps rows to file lines for the message.
     """
     if pd.api.types.is_bool_dtype(column.dtype):
         raise DataError(
             f"column '{item}' is not numeric (it holds true/false values)", source=source, field=item
         )
     if pd.api.types.is_numeric_dtype(column.dtype):
-        return column.to_numpy(dtype=float, na_value=np.nan)
+        return column.to_numpy(dtype=float, na_value=np.nan, copy=True)
     text = column.astype("string").str.strip()
     is_marker = (text.isna() | text.isin(list(strings))).to_numpy(dtype=bool)
     parsed = pd.to_numeric(text.where(~is_marker), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     bad = np.isnan(parsed) & ~is_marker
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
+        line = None
+        if isinstance(lines, (list, tuple)) and len(lines) == len(column):
+            line = int(lines[row])
+        where = f"line {line}" if line is not None else f"row {row + 1}"
         raise DataError(
-            f"column '{item}' is not numeric: row {row + 1} holds {text.iloc[row]!r}",
+            f"column '{item}' is not numeric: {where} holds {text.iloc[row]!r}",
             source=source,
+            line=line,
             field=item,
         )
-    return parsed
+    return np.array(parsed, dtype=float)

@@ -1,0 +1,233 @@
+"""``ukur pls estimate MODEL_FILE DATA_FILE``: estimate a PLS path model and print or save the results.
+
+Text output is a set of Rich tables (the SmartPLS "PLS Algorithm" report: outer model, paths, R², f²,
+reliability, discriminant validity, collinearity, effects, item descriptives); ``--format json`` prints
+:meth:`ukur.pls.PLSResult.to_dict`.  ``--output FILE`` writes the same text or JSON atomically (a
+temporary file in the target directory, then ``os.replace``), so a reader never sees half a file.
+User errors (model syntax, unknown indicators, unusable data, missing files) raise
+:class:`ukur.errors.UkurError`, which ``ukur.cli.main.run`` turns into one line on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import os
+import tempfile
+import warnings
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ukur.errors import ConvergenceWarning, DataError
+from ukur.io import read_table
+from ukur.pls import Model, PLSResult
+from ukur.pls import estimate as estimate_model
+
+__all__ = ["estimate", "render_text", "write_atomic"]
+
+
+class Scheme(StrEnum):
+    path = "path"
+    factorial = "factorial"
+    centroid = "centroid"
+
+
+class Missing(StrEnum):
+    mean = "mean"
+    casewise = "casewise"
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+
+
+class F2(StrEnum):
+    smartpls = "smartpls"
+    reestimate = "reestimate"
+
+
+class Htmt(StrEnum):
+    absolute = "absolute"
+    signed = "signed"
+
+
+def estimate(
+    model_file: Annotated[Path, typer.Argument(help="Model in the lavaan-style syntax (=~, <~, ~).")],
+    data_file: Annotated[Path, typer.Argument(help="Data: CSV (comma or semicolon), XLSX or JSON.")],
+    scheme: Annotated[Scheme, typer.Option(help="Inner weighting scheme.")] = Scheme.path,
+    missing: Annotated[
+        Missing, typer.Option(help="Missing values: mean replacement or casewise deletion.")
+    ] = (Missing.mean),
+    na: Annotated[
+        list[str] | None,
+        typer.Option("--na", help="A value that marks a missing answer (repeatable), e.g. -99."),
+    ] = None,
+    max_iter: Annotated[int, typer.Option("--max-iter", min=1, help="Maximum iterations.")] = 300,
+    tol: Annotated[float, typer.Option(help="Stop criterion: sum of absolute weight changes.")] = 1e-7,
+    f2: Annotated[F2, typer.Option("--f2", help="f² from the same scores (SmartPLS) or re-estimated.")] = (
+        F2.smartpls
+    ),
+    htmt: Annotated[Htmt, typer.Option(help="HTMT on absolute or signed item correlations.")] = Htmt.absolute,
+    output_format: Annotated[Format, typer.Option("--format", help="Text tables or JSON.")] = Format.text,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead.")] = None,
+) -> None:
+    """Estimate a PLS-SEM model: loadings, paths, R², f², reliability, validity, VIF, descriptives."""
+    if not math.isfinite(tol) or tol <= 0:
+        raise DataError(f"--tol must be a positive number, not {tol:g}", field="tol")
+    na_values = tuple(na or ())
+    model = Model.from_syntax(_read_text(model_file), source=str(model_file))
+    data = read_table(data_file, na_values=na_values)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ConvergenceWarning)
+        result = estimate_model(
+            model,
+            data,
+            scheme=scheme.value,
+            missing=missing.value,
+            na_values=na_values,
+            max_iter=max_iter,
+            tol=tol,
+            f2=f2.value,
+            htmt=htmt.value,
+            source=str(data_file),
+        )
+    for w in caught:
+        if issubclass(w.category, ConvergenceWarning):
+            typer.echo(f"warning: {w.message}", err=True)
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    if output_format is Format.json:
+        text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    else:
+        text = render_text(result, width=None if output is None else 110, color=output is None)
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        write_atomic(output, text)
+        typer.echo(f"wrote {output}", err=True)
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise DataError("model file not found", source=str(path)) from None
+    except UnicodeDecodeError:
+        raise DataError("model file is not UTF-8 text", source=str(path)) from None
+    except OSError as exc:
+        raise DataError(f"cannot read model file: {exc.strerror or exc}", source=str(path)) from None
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` via a temporary file in the same directory and ``os.replace``."""
+    directory = path.parent if str(path.parent) else Path(".")
+    if not directory.is_dir():
+        raise DataError("output directory does not exist", source=str(directory))
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+# --- text rendering -----------------------------------------------------------------------------
+
+
+def _fmt(value: Any, digits: int = 3) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+_LABELS = {
+    "r2": "R²",
+    "r2_adj": "adjusted R²",
+    "f2": "f²",
+    "vif": "VIF",
+    "alpha": "Cronbach's α",
+    "rho_a": "ρA",
+    "rho_c": "ρC (composite)",
+    "ave": "AVE",
+    "sd": "SD",
+    "kurtosis": "excess kurtosis",
+}
+
+
+def _table(title: str, frame: pd.DataFrame, *, index: str | None = None, digits: int = 3) -> Table:
+    """A Rich table from a DataFrame; ``index`` names the index column (omitted when ``None``)."""
+    table = Table(title=title, title_justify="left", title_style="bold")
+    if index is not None:
+        table.add_column(index)
+    for col in frame.columns:
+        numeric = pd.api.types.is_numeric_dtype(frame[col].dtype)
+        table.add_column(_LABELS.get(str(col), str(col)), justify="right" if numeric else "left")
+    for label, row in zip(frame.index, frame.itertuples(index=False, name=None), strict=True):
+        cells = [_fmt(v.item() if hasattr(v, "item") else v, digits) for v in row]
+        table.add_row(*([str(label)] if index is not None else []), *cells)
+    return table
+
+
+def render_text(result: PLSResult, *, width: int | None = None, color: bool = True) -> str:
+    """The text report: one Rich table per result table, numbers with 3 decimals."""
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer, width=width or 110, force_terminal=color, color_system="auto" if color else None
+    )
+    meta = result.meta
+    summary = pd.DataFrame(
+        {
+            "value": [
+                meta["n"],
+                meta["n_used"],
+                f"{meta['missing']} ({meta['values_missing']} values in {meta['rows_missing']} rows)",
+                meta["scheme"],
+                meta["iterations"],
+                meta["converged"],
+                meta["version"],
+            ]
+        },
+        index=["rows", "rows used", "missing values", "weighting scheme", "iterations", "converged", "ukur"],
+    )
+    paths = result.paths.merge(result.f2, on=["from", "to"]).merge(result.vif_inner, on=["from", "to"])
+    indirect = result.effects[result.effects["indirect"].abs() > 0]
+    tables = [
+        _table("PLS-SEM estimation", summary, index=""),
+        _table("Outer model", result.outer, index="indicator"),
+        _table("Path coefficients, f² and inner VIF", paths.set_index(["from"]), index="from"),
+        _table("R²", result.r2, index="construct"),
+        _table("Construct reliability and validity", result.reliability, index="construct"),
+        _table("Discriminant validity: HTMT", result.htmt, index=""),
+        _table("Discriminant validity: Fornell–Larcker", result.fornell_larcker, index=""),
+        _table("Cross-loadings", result.cross_loadings, index="indicator"),
+        _table("Collinearity: outer VIF", result.vif_outer, index="indicator"),
+    ]
+    if len(indirect):
+        tables.append(_table("Total and indirect effects", indirect.set_index("from"), index="from"))
+    tables.append(
+        _table("Item descriptives (raw data, missing values left out)", result.items, index="indicator")
+    )
+    for table in tables:
+        console.print(table)
+        console.print()
+    for message in result.warnings:
+        console.print(f"warning: {message}")
+    return buffer.getvalue()
