@@ -25,6 +25,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from ukur.cli import pls_bootstrap
 from ukur.errors import ConvergenceWarning, DataError
 from ukur.io import read_table
 from ukur.pls import Model, PLSResult
@@ -78,6 +79,13 @@ def estimate(
     htmt: Annotated[Htmt, typer.Option(help="HTMT on absolute or signed item correlations.")] = Htmt.absolute,
     output_format: Annotated[Format, typer.Option("--format", help="Text tables or JSON.")] = Format.text,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead.")] = None,
+    bootstrap: pls_bootstrap.Samples = 0,
+    seed: pls_bootstrap.Seed = None,
+    ci: pls_bootstrap.Ci = pls_bootstrap.CiMethod.percentile,
+    alpha: pls_bootstrap.Alpha = 0.05,
+    one_tailed: pls_bootstrap.OneTailed = False,
+    hypotheses: pls_bootstrap.HypothesesFile = None,
+    workers: pls_bootstrap.Workers = 1,
 ) -> None:
     """Estimate a PLS-SEM model: loadings, paths, R², f², reliability, validity, VIF, descriptives."""
     if not math.isfinite(tol) or tol <= 0:
@@ -104,10 +112,22 @@ def estimate(
             typer.echo(f"warning: {w.message}", err=True)
         else:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    boot = pls_bootstrap.run(
+        result,
+        samples=bootstrap,
+        seed=seed,
+        ci=ci,
+        alpha=alpha,
+        one_tailed=one_tailed,
+        hypotheses_file=hypotheses,
+        workers=workers,
+    )
     if output_format is Format.json:
-        text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+        payload = pls_bootstrap.add_json(result.to_dict(), boot)
+        text = json.dumps(payload, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     else:
         text = render_text(result, width=None if output is None else 110, color=output is None)
+        text += pls_bootstrap.render_text(boot, width=None if output is None else 110, color=output is None)
     if output is None:
         typer.echo(text, nl=False)
     else:

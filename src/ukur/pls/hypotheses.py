@@ -32,8 +32,9 @@ import pandas as pd
 from ukur.errors import SpecError
 from ukur.pls.bootstrap_result import STATS, BootstrapResult
 from ukur.pls.inference import summarize
+from ukur.pls.model import Model
 
-__all__ = ["Hypothesis", "HypothesisResult", "hypotheses", "parse_hypotheses"]
+__all__ = ["Hypothesis", "HypothesisResult", "check_hypotheses", "hypotheses", "parse_hypotheses"]
 
 _ARROW = re.compile(r"\s*(?:->|→)\s*")
 _LABEL = re.compile(r"^\s*([^:]+?)\s*:\s*(.*)$")
@@ -115,9 +116,18 @@ class HypothesisResult:
         return out
 
 
-def _column(boot: BootstrapResult, hyp: Hypothesis, source: str) -> str:
+def check_hypotheses(model: Model, parsed: Sequence[Hypothesis], *, source: str = "hypotheses") -> None:
+    """Raise :class:`~ukur.errors.SpecError` naming the line of the first hypothesis ``model`` lacks.
+
+    Lets a caller reject a hypotheses file before spending time on the bootstrap.
+    """
+    for hyp in parsed:
+        _column(model, hyp, source)
+
+
+def _column(model: Model, hyp: Hypothesis, source: str) -> str:
     """The draws column of a hypothesis' effect, or a SpecError naming what is missing."""
-    known = set(boot.model.construct_names)
+    known = set(model.construct_names)
     for name in hyp.chain:
         if name not in known:
             raise SpecError(
@@ -126,7 +136,7 @@ def _column(boot: BootstrapResult, hyp: Hypothesis, source: str) -> str:
                 line=hyp.line,
                 field=name,
             )
-    edges = {(p.source, p.target) for p in boot.model.paths}
+    edges = {(p.source, p.target) for p in model.paths}
     for a, b in zip(hyp.chain[:-1], hyp.chain[1:], strict=True):
         if (a, b) not in edges:
             raise SpecError(
@@ -156,7 +166,7 @@ def hypotheses(
     o = boot.options
     alpha = o.alpha if alpha is None else alpha
     tails = o.tails if tails is None else tails
-    columns = [_column(boot, h, source) for h in parsed]
+    columns = [_column(boot.model, h, source) for h in parsed]
     jack = None if boot.jackknife is None else boot.jackknife[columns].to_numpy()
     summary = summarize(
         boot.original[columns].to_numpy(),
