@@ -381,7 +381,8 @@ class _Builder:
         labels = self.data["scale"]["labels"]
         return tuple(labels)
 
-    def _text(self, raw: object, path: tuple[str | int, ...]) -> Text:
+    def _text(self, raw: object, path: tuple[str | int, ...], *, complete: bool = True) -> Text:
+        """A text; ``complete`` texts must have the first language (a construct label may not)."""
         if isinstance(raw, str):
             return Text(((self.languages[0], raw.strip()),))
         if not isinstance(raw, Mapping):
@@ -393,7 +394,7 @@ class _Builder:
                 raise self.doc.error(
                     f"language '{lang}' is not in languages {list(self.languages)}", (*path, lang)
                 )
-        if self.languages[0] not in raw:
+        if complete and self.languages[0] not in raw:
             raise self.doc.error(f"the text has no '{self.languages[0]}' version (the first language)", path)
         ordered = tuple((lang, str(raw[lang]).strip()) for lang in self.languages if lang in raw)
         return Text(ordered)
@@ -487,7 +488,7 @@ class _Builder:
         for k in range(index):
             if self.data["constructs"][k]["name"].strip() == name:
                 raise self.doc.error(f"construct '{name}' is declared twice", (*path, "name"))
-        label = self._text(raw["label"], (*path, "label")) if "label" in raw else None
+        label = self._text(raw["label"], (*path, "label"), complete=False) if "label" in raw else None
         items = []
         for k, item in enumerate(raw["items"]):
             ipath = (*path, "items", k)

@@ -26,7 +26,7 @@ _SPLIT = re.compile(r"(~|\+)")
 
 def measurement_syntax(questionnaire: Questionnaire) -> str:
     """The measurement model of every construct, one Mode A statement each, with a header comment."""
-    lines = _header(questionnaire)
+    lines = [*_header(questionnaire), "# measurement model"]
     for c in questionnaire.constructs:
         block = format_model(Model((Construct(c.name, c.codes, Mode.A),)))
         lines.extend(line for line in block.splitlines() if line and not line.startswith("#"))
@@ -50,7 +50,7 @@ def pls_model(questionnaire: Questionnaire, paths: Sequence[str]) -> Model:
 
 
 def _header(questionnaire: Questionnaire) -> list[str]:
-    lines = [f"# measurement model from {questionnaire.source}: {questionnaire.title.get()}"]
+    lines = [f"# from the questionnaire {questionnaire.source}: {questionnaire.title.get()}"]
     if questionnaire.reversed_codes:
         lines.append(f"# reverse-coded items (recoded on import): {', '.join(questionnaire.reversed_codes)}")
     return lines
