@@ -172,10 +172,10 @@ def add_json(payload: dict[str, Any], outcome: Outcome | None) -> dict[str, Any]
 # --- text ----------------------------------------------------------------------------------------
 
 _HEADERS = {
-    "original": "Original (O)",
-    "mean": "Mean (M)",
+    "original": "O",
+    "mean": "M",
     "std": "STDEV",
-    "t": "T (|O/STDEV|)",
+    "t": "|O/STDEV|",
     "p": "P",
     "ci_low": "CI low",
     "ci_high": "CI high",
@@ -224,6 +224,10 @@ def render_text(outcome: Outcome | None, *, width: int | None = None, color: boo
         file=buffer, width=width or 110, force_terminal=color, color_system="auto" if color else None
     )
     level = round(100 * (1 - o.alpha * (2 if o.tails == 1 else 1)), 6)  # [α, 1−α] one-tailed
+    console.print(
+        "O original sample, M sample mean, STDEV standard deviation of the bootstrap draws, P p value, "
+        "CI confidence interval, bias M − O"
+    )
     console.print(
         f"[bold]Bootstrap[/bold]: {o.samples} resamples ({boot.failed} failed and excluded), seed {boot.seed}, "
         f"{o.ci} {level:g}% intervals, {'one' if o.tails == 1 else 'two'}-tailed p values"
