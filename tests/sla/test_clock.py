@@ -100,6 +100,7 @@ def test_twenty_thousand_intervals_at_once(name: str) -> None:
     np.testing.assert_array_equal(cal.open_seconds(a, b), ref.open_ns(a, b) / 1e9)
 
 
+@pytest.mark.slow
 def test_agrees_with_businesstimedelta() -> None:
     import businesstimedelta as btd
     import holidays

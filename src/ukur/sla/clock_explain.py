@@ -24,7 +24,7 @@ from ukur.sla.timeline import DAY_NS, to_local_ns
 if TYPE_CHECKING:
     from ukur.sla.calendar import BusinessCalendar
 
-__all__ = ["explain_timeline"]
+__all__ = ["explain_timeline", "timeline_to_dict"]
 
 _COLUMNS = ["from", "to", "kind", "reason", "seconds", "open_seconds", "counted_seconds"]
 
@@ -67,7 +67,11 @@ def explain_timeline(
     """
     a, b = _instant(start, "start"), _instant(stop, "stop")
     if b <= a:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in _COLUMNS})
+        empty = pd.Series(dtype=f"datetime64[ns, {calendar.timezone}]")
+        return pd.DataFrame(
+            {"from": empty, "to": empty, "kind": pd.Series(dtype=object), "reason": pd.Series(dtype=object)}
+            | {c: pd.Series(dtype=np.float64) for c in _COLUMNS[4:]}
+        )
     paused = _spans(pauses, "paused", "pause")
     excluded = _spans(exclusions, "excluded", "exclusion")
     line = calendar._timeline_for(np.array([a, b], dtype=np.int64))
@@ -137,3 +141,19 @@ def _local_midnights(a: int, b: int, timezone: str) -> list[int]:
     )
     utc = np.asarray(index.tz_convert("UTC").tz_localize(None).as_unit("ns").asi8)
     return [int(x) for x in utc if a < x < b]
+
+
+def timeline_to_dict(frame: pd.DataFrame) -> list[dict[str, object]]:
+    """JSON form of an :func:`explain_timeline` table: one object per row, instants as ISO 8601 with offset."""
+    return [
+        {
+            "from": row["from"].isoformat(),
+            "to": row["to"].isoformat(),
+            "kind": row["kind"],
+            "reason": row["reason"],
+            "seconds": float(row["seconds"]),
+            "open_seconds": float(row["open_seconds"]),
+            "counted_seconds": float(row["counted_seconds"]),
+        }
+        for row in frame.to_dict(orient="records")
+    ]
