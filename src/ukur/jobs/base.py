@@ -23,9 +23,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ukur.errors import UkurError
+
+if TYPE_CHECKING:
+    from ukur.store.models import Job
 
 __all__ = ["JobFunction", "JobQueue", "JobRegistry", "JobStatus", "LeaseLost", "Progress", "registry"]
 
@@ -54,6 +57,23 @@ class JobStatus:
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
+
+    @classmethod
+    def of(cls, job: Job) -> JobStatus:
+        """The status of a stored job row."""
+        return cls(
+            id=job.id,
+            kind=job.kind,
+            state=job.state,
+            progress=job.progress,
+            message=job.message,
+            result=job.result,
+            error=job.error,
+            attempts=job.attempts,
+            created_at=job.created_at,
+            started_at=job.started_at,
+            finished_at=job.finished_at,
+        )
 
     @property
     def done(self) -> bool:

@@ -87,7 +87,7 @@ class ThreadJobQueue:
         """The job's state as stored (404-style :class:`~ukur.store.errors.NotFoundError` if unknown)."""
         with self._sessions() as session:
             job = job_rows.get_job(session, SYSTEM, job_id)
-            return _status(job)
+            return JobStatus.of(job)
 
     # -- lifecycle -----------------------------------------------------------------------------------
     def start(self) -> None:
@@ -198,19 +198,3 @@ class ThreadJobQueue:
         with transaction(self._sessions) as session:
             if not end(session, job_id, self.worker, value):
                 log.warning("job %s finished after its lease was lost; result dropped", job_id)
-
-
-def _status(job: Job) -> JobStatus:
-    return JobStatus(
-        id=job.id,
-        kind=job.kind,
-        state=job.state,
-        progress=job.progress,
-        message=job.message,
-        result=job.result,
-        error=job.error,
-        attempts=job.attempts,
-        created_at=job.created_at,
-        started_at=job.started_at,
-        finished_at=job.finished_at,
-    )

@@ -1,0 +1,211 @@
+"""Dependencies every route uses: the database session, the signed-in user, the viewer, roles, CSRF, pages.
+
+How a route looks::
+
+    router = APIRouter(dependencies=[CsrfProtected])
+
+    @router.get("/things/{thing_id}")
+    def thing_page(thing_id: int, request: Request, db: SessionDep, viewer: ViewerDep) -> Response:
+        thing = things.get_thing(db, viewer, thing_id)         # NotFoundError -> 404 page / JSON
+        return render(request, "thing.html", thing=thing)
+
+``SessionDep`` is one transaction per request: committed when the route returns, rolled back when it
+raises.  A route that catches a :class:`~ukur.errors.UkurError` to show it next to a form calls
+``db.rollback()`` first.  ``ViewerDep`` is the access-control subject handed to every repository call;
+repositories apply the organisation filter, so routes never filter by hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session
+
+from ukur.config import Settings
+from ukur.jobs.base import JobQueue
+from ukur.store import accounts
+from ukur.store.access import Viewer
+from ukur.store.engine import SessionFactory
+from ukur.store.errors import PermissionDenied
+from ukur.store.models import User
+from ukur.web.i18n import LANGUAGES, negotiate, translator
+from ukur.web.session import csrf_token, valid_csrf
+
+__all__ = [
+    "CsrfProtected",
+    "CurrentUser",
+    "OptionalUser",
+    "SessionDep",
+    "SignInRequired",
+    "UkurState",
+    "ViewerDep",
+    "flash",
+    "language",
+    "render",
+    "require_roles",
+    "state",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class UkurState:
+    """What the app factory builds once and every request reads: settings, sessions, jobs, templates."""
+
+    settings: Settings
+    sessions: SessionFactory
+    queue: JobQueue
+    templates: Jinja2Templates
+
+
+class SignInRequired(Exception):
+    """No signed-in user: HTML pages redirect to the sign-in page, the API answers 401."""
+
+
+class CsrfError(Exception):
+    """An unsafe request authenticated by the session cookie came without the session's CSRF token."""
+
+
+def state(request: Request) -> UkurState:
+    ukur_state: UkurState = request.app.state.ukur
+    return ukur_state
+
+
+def _db(request: Request) -> Iterator[Session]:
+    session = state(request).sessions()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+SessionDep = Annotated[Session, Depends(_db, scope="function")]
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def _optional_user(request: Request, db: SessionDep) -> User | None:
+    token = _bearer(request)
+    user: User | None
+    if token is not None:
+        user = accounts.user_by_token(db, token)
+        request.state.auth = "token"
+    else:
+        uid = request.session.get("uid")
+        found = db.get(User, uid) if isinstance(uid, int) else None
+        user = found if found is not None and found.active else None
+        if user is None and uid is not None:
+            request.session.pop("uid", None)
+        request.state.auth = "session"
+    request.state.user = user
+    return user
+
+
+OptionalUser = Annotated[User | None, Depends(_optional_user)]
+
+
+def _current_user(user: OptionalUser) -> User:
+    if user is None:
+        raise SignInRequired
+    return user
+
+
+CurrentUser = Annotated[User, Depends(_current_user)]
+
+
+def _viewer(user: CurrentUser) -> Viewer:
+    return Viewer.of(user)
+
+
+ViewerDep = Annotated[Viewer, Depends(_viewer)]
+
+
+def require_roles(*roles: str) -> Any:
+    """A dependency refusing (403) users whose role is not one of ``roles``."""
+
+    def check(user: CurrentUser) -> User:
+        if user.role not in roles:
+            raise PermissionDenied("your role may not open this page")
+        return user
+
+    return Depends(check)
+
+
+async def _csrf(request: Request) -> None:
+    if request.method in {"GET", "HEAD", "OPTIONS"} or _bearer(request) is not None:
+        return
+    sent = request.headers.get("x-csrf-token")
+    if sent is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        form = await request.form()
+        value = form.get("csrf_token")
+        sent = value if isinstance(value, str) else None
+    if not valid_csrf(request.session, sent):
+        raise CsrfError
+
+
+CsrfProtected = Depends(_csrf)
+
+
+def language(request: Request) -> str:
+    """The request's language: chosen in the session, the user's preference, the browser's, the default."""
+    chosen = request.session.get("lang")
+    if chosen in LANGUAGES:
+        return str(chosen)
+    user = getattr(request.state, "user", None)
+    if user is not None and user.language in LANGUAGES:
+        return str(user.language)
+    return negotiate(request.headers.get("accept-language"), state(request).settings.default_language)
+
+
+def flash(request: Request, key: str, **values: Any) -> None:
+    """A message shown once on the next page (a catalogue key and its values)."""
+    request.session.setdefault("flash", []).append([key, values])
+
+
+def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    """Render a page with the common context: user, language, ``_`` (translate), CSRF token, flashes."""
+    lang = language(request)
+    messages = request.session.pop("flash", [])
+    context.update(
+        request=request,
+        user=getattr(request.state, "user", None),
+        lang=lang,
+        languages=LANGUAGES,
+        _=translator(lang),
+        csrf_token=csrf_token(request.session),
+        flashes=messages,
+        here=quote(request.url.path),
+    )
+    return state(request).templates.TemplateResponse(request, template, context, status_code=status_code)
+
+
+def signed_in(request: Request, user: User) -> None:
+    """Start a fresh session for ``user`` (new CSRF token: no fixation), keeping the chosen language."""
+    lang = request.session.get("lang")
+    request.session.clear()
+    request.session["uid"] = user.id
+    if lang in LANGUAGES:
+        request.session["lang"] = lang
+    csrf_token(request.session)
+
+
+def signed_out(request: Request) -> None:
+    lang = request.session.get("lang")
+    request.session.clear()
+    if lang in LANGUAGES:
+        request.session["lang"] = lang

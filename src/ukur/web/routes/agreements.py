@@ -1,0 +1,137 @@
+"""Agreement pages: the list with the upload form, one agreement with its versions, signing a version.
+
+The pages that show compliance, breaches and credits build on these: they read the same
+``agreements.get_agreement(db, viewer, id)`` (which already applies the organisation filter) and add
+their own sections to ``agreement.html``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+
+from ukur.errors import DataError, UkurError
+from ukur.store import accounts, agreements
+from ukur.store.errors import NotFoundError, PermissionDenied
+from ukur.store.models import Organisation
+from ukur.web.deps import CsrfProtected, SessionDep, ViewerDep, flash, render
+
+router = APIRouter(include_in_schema=False, dependencies=[CsrfProtected])
+
+
+def _org_names(db: SessionDep) -> dict[int, str]:
+    return {org.id: org.name for org in accounts.list_organisations(db)}
+
+
+def _list_page(
+    request: Request, db: SessionDep, viewer: ViewerDep, status_code: int = 200, **form: object
+) -> Response:
+    customers = accounts.list_organisations(db, "customer") if viewer.is_provider else []
+    return render(
+        request,
+        "agreements.html",
+        status_code=status_code,
+        agreements=agreements.list_agreements(db, viewer),
+        orgs=_org_names(db),
+        customers=customers,
+        form=form,
+    )
+
+
+@router.get("/agreements")
+def agreement_list(request: Request, db: SessionDep, viewer: ViewerDep) -> Response:
+    return _list_page(request, db, viewer)
+
+
+async def read_text_upload(upload: UploadFile | None) -> str | None:
+    """An uploaded text file as str: UTF-8 (with or without BOM), else Latin-1 is refused with a message."""
+    if upload is None or not upload.filename:
+        return None
+    raw = await upload.read()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataError(
+            f"the file is not UTF-8 text (byte {exc.start + 1}); save it as UTF-8 and upload again",
+            source=upload.filename,
+        ) from None
+
+
+@router.post("/agreements")
+async def agreement_upload(
+    request: Request,
+    db: SessionDep,
+    viewer: ViewerDep,
+    yaml_text: Annotated[str, Form()] = "",
+    file: Annotated[UploadFile | None, File()] = None,
+    customer_org_id: Annotated[str, Form()] = "",
+    note: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    try:
+        uploaded = await read_text_upload(file)
+        text = uploaded if uploaded is not None else yaml_text
+        source = file.filename if file is not None and file.filename else "agreement.yaml"
+        if not text.strip():
+            raise UkurError("paste the agreement or choose a file", field="yaml_text")
+        customer = int(customer_org_id) if customer_org_id.strip().isdigit() else None
+        version = agreements.upload_agreement(
+            db, viewer, text.replace("\r\n", "\n"), customer_org_id=customer, note=note, source=source
+        )
+    except UkurError as exc:
+        db.rollback()
+        if isinstance(exc, PermissionDenied | NotFoundError):
+            raise
+        return _list_page(request, db, viewer, status_code=400, error=exc, yaml_text=yaml_text, note=note)
+    flash(request, "agreements.uploaded", number=version.number, slug=version.agreement.slug)
+    return RedirectResponse(f"/agreements/{version.agreement_id}", status_code=303)
+
+
+@router.get("/agreements/{agreement_id}")
+def agreement_page(
+    request: Request,
+    agreement_id: int,
+    db: SessionDep,
+    viewer: ViewerDep,
+    v: int | None = None,
+    diff: int | None = None,
+) -> Response:
+    agreement = agreements.get_agreement(db, viewer, agreement_id)
+    versions = agreement.versions
+    shown = next((ver for ver in versions if ver.number == v), versions[-1] if versions else None)
+    diff_text = None
+    if diff is not None and shown is not None:
+        old = next((ver for ver in versions if ver.number == diff), None)
+        if old is not None:
+            diff_text = agreements.version_diff(old, shown)
+    orgs = {org.id: org for org in db.query(Organisation).all()}
+    return render(
+        request,
+        "agreement.html",
+        agreement=agreement,
+        versions=versions,
+        shown=shown,
+        diff_from=diff,
+        diff_text=diff_text,
+        orgs=orgs,
+        party="provider" if viewer.is_provider else "customer",
+    )
+
+
+@router.post("/agreements/{agreement_id}/versions/{number}/sign")
+def sign(
+    request: Request,
+    agreement_id: int,
+    number: int,
+    db: SessionDep,
+    viewer: ViewerDep,
+    signer_name: Annotated[str, Form(max_length=200)],
+    signer_role: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    party = "provider" if viewer.is_provider else "customer"
+    agreements.sign_version(
+        db, viewer, agreement_id, number, party=party, signer_name=signer_name, signer_role=signer_role
+    )
+    flash(request, "agreements.signed", number=number, party=party)
+    return RedirectResponse(f"/agreements/{agreement_id}?v={number}", status_code=303)

@@ -1,0 +1,171 @@
+"""The JSON API under ``/api/v1``: agreements, records (bulk ingest), claims, jobs, the current user.
+
+Authentication: a personal token (``Authorization: Bearer ukur_...``) or the browser's session cookie
+(then unsafe methods need the ``X-CSRF-Token`` header).  Errors are ``UkurError.to_dict()`` bodies with
+4xx codes; what the caller may not see is 404, exactly like what does not exist.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Query
+
+from ukur.errors import DataError
+from ukur.jobs.base import JobStatus
+from ukur.store import accounts, agreements, claims, records
+from ukur.store import jobs as job_rows
+from ukur.web.deps import CsrfProtected, CurrentUser, SessionDep, ViewerDep
+from ukur.web.schemas import (
+    AgreementIn,
+    AgreementOut,
+    ClaimIn,
+    ClaimMove,
+    ClaimOut,
+    ErrorOut,
+    ImportOut,
+    JobOut,
+    MeOut,
+    RecordOut,
+    RecordPage,
+    SignatureIn,
+    SignatureOut,
+    StreamOut,
+    VersionOut,
+)
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorOut} for code in (400, 401, 403, 404, 409, 413, 422)
+}
+router = APIRouter(prefix="/api/v1", dependencies=[CsrfProtected], responses=ERRORS)
+MAX_RECORDS = 100_000
+
+
+@router.get("/me", tags=["account"])
+def me(user: CurrentUser) -> MeOut:
+    return MeOut(
+        id=user.id, email=user.email, name=user.name, role=user.role, organisation_id=user.organisation_id
+    )
+
+
+@router.get("/agreements", tags=["agreements"])
+def list_agreements(db: SessionDep, viewer: ViewerDep) -> list[AgreementOut]:
+    return [AgreementOut.of(a) for a in agreements.list_agreements(db, viewer)]
+
+
+@router.post("/agreements", status_code=201, tags=["agreements"])
+def upload_agreement(body: AgreementIn, db: SessionDep, viewer: ViewerDep) -> VersionOut:
+    """Store a new agreement, or a new version when its YAML ``id`` already exists."""
+    version = agreements.upload_agreement(
+        db, viewer, body.yaml, customer_org_id=body.customer_org_id, note=body.note
+    )
+    return VersionOut.of(version, with_text=True)
+
+
+@router.get("/agreements/{agreement_id}", tags=["agreements"])
+def get_agreement(agreement_id: int, db: SessionDep, viewer: ViewerDep) -> AgreementOut:
+    return AgreementOut.of(agreements.get_agreement(db, viewer, agreement_id))
+
+
+@router.get("/agreements/{agreement_id}/versions/{number}", tags=["agreements"])
+def get_version(agreement_id: int, number: int, db: SessionDep, viewer: ViewerDep) -> VersionOut:
+    return VersionOut.of(agreements.get_version(db, viewer, agreement_id, number), with_text=True)
+
+
+@router.post("/agreements/{agreement_id}/versions/{number}/signatures", status_code=201, tags=["agreements"])
+def sign_version(
+    agreement_id: int, number: int, body: SignatureIn, db: SessionDep, viewer: ViewerDep
+) -> SignatureOut:
+    """Sign for your side: provider staff for the provider, a customer for the customer."""
+    party = "provider" if viewer.is_provider else "customer"
+    signature = agreements.sign_version(
+        db,
+        viewer,
+        agreement_id,
+        number,
+        party=party,
+        signer_name=body.signer_name,
+        signer_role=body.signer_role,
+    )
+    return SignatureOut.model_validate(signature)
+
+
+@router.get("/streams", tags=["records"])
+def list_streams(db: SessionDep, viewer: ViewerDep) -> list[StreamOut]:
+    return [StreamOut.model_validate(s) for s in records.list_streams(db, viewer)]
+
+
+@router.post("/organisations/{organisation_id}/streams/{stream}/records", tags=["records"])
+def ingest_records(
+    organisation_id: int,
+    stream: str,
+    db: SessionDep,
+    viewer: ViewerDep,
+    rows: Annotated[list[dict[str, Any]], Body(description="Records, each an object with an `id`.")],
+) -> ImportOut:
+    """Insert or update records by ``(stream, id)``: re-sending the same records changes nothing twice.
+
+    All or nothing: if any row is wrong, nothing is stored and the error lists the rows.
+    """
+    if len(rows) > MAX_RECORDS:
+        raise DataError(f"at most {MAX_RECORDS} records per request; send them in parts", field="records")
+    target = records.stream_for(db, viewer, organisation_id, stream)
+    summary = records.import_records(db, viewer, target, rows, source=stream)
+    return ImportOut(**summary.to_dict())
+
+
+@router.get("/streams/{stream_id}/records", tags=["records"])
+def list_records(
+    stream_id: int,
+    db: SessionDep,
+    viewer: ViewerDep,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> RecordPage:
+    page, total = records.list_records(db, viewer, stream_id, limit=limit, offset=offset)
+    return RecordPage(
+        total=total,
+        records=[RecordOut(id=r.record_id, payload=r.payload, updated_at=r.updated_at) for r in page],
+    )
+
+
+@router.get("/claims", tags=["claims"])
+def list_claims(db: SessionDep, viewer: ViewerDep, agreement_id: int | None = None) -> list[ClaimOut]:
+    return [ClaimOut.of(c) for c in claims.list_claims(db, viewer, agreement_id)]
+
+
+@router.post("/agreements/{agreement_id}/claims", status_code=201, tags=["claims"])
+def file_claim(agreement_id: int, body: ClaimIn, db: SessionDep, viewer: ViewerDep) -> ClaimOut:
+    claim = claims.file_claim(db, viewer, agreement_id, **body.model_dump())
+    return ClaimOut.of(claim)
+
+
+@router.post("/claims/{claim_id}/transitions", tags=["claims"])
+def move_claim(claim_id: int, body: ClaimMove, db: SessionDep, viewer: ViewerDep) -> ClaimOut:
+    """Review, approve, deny or mark compensated (provider staff)."""
+    return ClaimOut.of(claims.move_claim(db, viewer, claim_id, body.to_status, body.note))
+
+
+@router.get("/jobs/{job_id}", tags=["jobs"])
+def job_status(job_id: int, db: SessionDep, viewer: ViewerDep) -> JobOut:
+    """A background job's state and progress (its owner or provider staff)."""
+    return JobOut(**JobStatus.of(job_rows.get_job(db, viewer, job_id)).to_dict())
+
+
+@router.get("/tokens", tags=["account"])
+def list_tokens(db: SessionDep, viewer: ViewerDep) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": t.id,
+            "name": t.name,
+            "prefix": t.prefix,
+            "created_at": t.created_at.isoformat(),
+            "revoked": t.revoked_at is not None,
+        }
+        for t in accounts.list_tokens(db, viewer)
+    ]
+
+
+@router.delete("/tokens/{token_id}", status_code=204, tags=["account"])
+def revoke_token(token_id: int, db: SessionDep, viewer: ViewerDep) -> None:
+    accounts.revoke_token(db, viewer, token_id)
