@@ -14,12 +14,15 @@ sampling distribution a path ``|β|_min`` reaches power ``W`` at significance ``
   the smallest integer above the right-hand side. With α = .05 and W = .8 the numerator is 2.486.
 * **gamma-exponential**: the exponential smoothing correction of Kock (2014),
   ``S = e^(−e·|β|/√N) / √N``, i.e. the smallest N with ``|β|√N · exp(e·|β|/√N) > z(1−α) + z(W)``
-  (eq. 7), found by counting N = 1, 2, …. When that N is 10 or less the paper switches to the
-  Gurland & Tripathi (1971) gamma correction ``S = 1 / (c₄(N) √N)``,
-  ``c₄(N) = √(2/(N−1)) Γ(N/2) / Γ((N−1)/2)``, and counts again: ``|β|√N c₄(N) > z(1−α) + z(W)``. This
-  follows the authors' Visual Basic code (their Appendix B, Exhibit B.1); the printed eq. 6 has the
-  reciprocal of c₄, which would shrink rather than widen small-sample standard errors, contrary to the
-  text around it.
+  (eq. 7), for N > 10; for 1 < N ≤ 10 the Gurland & Tripathi (1971) gamma correction
+  ``S = 1 / (c₄(N) √N)``, ``c₄(N) = √(2/(N−1)) Γ(N/2) / Γ((N−1)/2)``, i.e. ``|β|√N c₄(N) > z(1−α) + z(W)``.
+  The minimum is the smallest N meeting the condition of its range. Two details follow the authors'
+  Visual Basic code (Appendix B, Exhibit B.1) rather than the printed eq. 6, whose c is the reciprocal
+  of c₄ and would shrink small-sample standard errors, contrary to the text around it. One departs from
+  that code: it counts eq. 7 from N = 1 and switches to the gamma correction only when it stops at 10 or
+  less, but eq. 7's left side falls for N < (e|β|)², so for |β| above about .6 it stops at N = 1 and the
+  result jumps; using each correction in the range the paper gives it (gamma N ≤ 10, exponential N > 10)
+  keeps the minimum falling as |β| grows. Every number printed in the paper is the same either way.
 
 The **10-times rule** (Barclay et al. 1995; Hair et al. 2011) asks for 10 × the largest number of arrows
 pointing at one construct (structural paths, or indicators of a Mode B construct). It ignores effect size,
@@ -75,24 +78,23 @@ def inverse_square_root(
 def gamma_exponential(
     min_path: float, alpha: float = 0.05, power: float = 0.8, *, two_tailed: bool = False
 ) -> int:
-    """Smallest N by the exponential smoothing correction, with the gamma correction for N ≤ 10.
+    """Smallest N by the gamma correction for N ≤ 10, else by the exponential smoothing correction.
 
-    Both conditions increase with N, so the count of the paper's loop is found on a vector of candidate
-    sizes at once: the first N whose ratio exceeds the critical sum.
+    Both conditions increase with N in their ranges, so each is evaluated on a vector of candidate sizes
+    and the first size that meets it is taken.
     """
     beta = _check_path(min_path)
     target = critical_sum(alpha, power, two_tailed=two_tailed)
-    upper = inverse_square_root(beta, alpha, power, two_tailed=two_tailed)
-    n = np.arange(1, min(upper, _SEARCH_LIMIT) + 1, dtype=np.float64)
-    root = np.sqrt(n)
-    ratio = beta * root * np.exp(math.e * beta / root)
-    found = int(n[np.argmax(ratio > target)]) if bool(np.any(ratio > target)) else upper
-    if found > 10:
-        return found
-    small = np.arange(2, 200, dtype=np.float64)
+    small = np.arange(2, 11, dtype=np.float64)
     c4 = np.sqrt(2.0 / (small - 1)) * np.exp(special.gammaln(small / 2) - special.gammaln((small - 1) / 2))
-    corrected = beta * np.sqrt(small) * c4
-    return int(small[np.argmax(corrected > target)])
+    corrected = beta * np.sqrt(small) * c4 > target
+    if bool(corrected.any()):
+        return int(small[np.argmax(corrected)])
+    upper = max(inverse_square_root(beta, alpha, power, two_tailed=two_tailed), 11)
+    n = np.arange(11, min(upper, _SEARCH_LIMIT) + 1, dtype=np.float64)
+    root = np.sqrt(n)
+    smoothed = beta * root * np.exp(math.e * beta / root) > target
+    return int(n[np.argmax(smoothed)]) if bool(smoothed.any()) else upper
 
 
 def ten_times_rule(max_arrows: int) -> int:
