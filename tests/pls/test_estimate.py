@@ -263,3 +263,30 @@ def test_adjusted_moments_are_the_bias_corrected_ones():
     )
     pandas_g2 = ref.mobi()[list(result.items.index)].kurt()  # pandas uses the adjusted G2 as well
     np.testing.assert_allclose(result.items["kurtosis"], pandas_g2.to_numpy(), atol=1e-10)
+
+
+def test_factorial_bootstrap_fixtures_original_estimates():
+    # test-bootstrap.R, M1-F: the "PLS Est." columns of boostrapmatrix1.csv (paths) and boot_weights.csv
+    model = ref.m1()
+    result = estimate(model, ref.mobi(), scheme="factorial")
+    paths = ref.read_matrix("boostrapmatrix1.csv")["Satisfaction PLS Est."]
+    for source, value in paths.items():
+        assert result.path_matrix.loc[source, "Satisfaction"] == pytest.approx(value, abs=ref.TOL)
+    weights = ref.read_matrix("boot_weights.csv")
+    weights = weights[[f"{c} PLS Est." for c in model.construct_names]]
+    weights.columns = list(model.construct_names)
+    expected = ref.block_vector(weights, model)
+    np.testing.assert_allclose(result.outer_weights.to_numpy(), expected, rtol=0, atol=ref.TOL)
+
+
+def test_m4_direct_and_indirect_effects():
+    # conf_ints.csv stores no originals; README §5.4 recomputed them for M4 (factorial):
+    # direct Image -> Satisfaction 0.443947, specific indirect Image -> Expectation -> Satisfaction 0.088071
+    result = estimate(ref.m4(), ref.mobi(), scheme="factorial")
+    eff = result.effects.set_index(["from", "to"])
+    assert eff.loc[("Image", "Satisfaction"), "direct"] == pytest.approx(0.443947, abs=5e-7)
+    assert eff.loc[("Image", "Satisfaction"), "indirect"] == pytest.approx(0.088071, abs=5e-7)
+    b = result.path_matrix
+    assert eff.loc[("Image", "Satisfaction"), "indirect"] == pytest.approx(
+        b.loc["Image", "Expectation"] * b.loc["Expectation", "Satisfaction"], abs=1e-15
+    )
