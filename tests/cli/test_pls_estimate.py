@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -184,3 +185,60 @@ def test_singular_formative_block_is_a_user_error(tmp_path, capsys):
     )
     assert run(["pls", "estimate", str(model), str(data)]) == 2
     assert "'Value' are perfectly collinear" in capsys.readouterr().err
+
+
+LIKERT_5 = {1: "Sangat Tidak Setuju", 2: "Tidak Setuju", 3: "Netral", 4: "Setuju", 5: "Sangat Setuju"}
+
+
+def _likert_data(tmp_path: Path) -> tuple[Path, Path, pd.DataFrame]:
+    rng = np.random.default_rng(5)
+    base = rng.normal(size=(60, 1))
+    numbers = pd.DataFrame(
+        {
+            f"q{i}": np.clip(np.round(3 + base[:, 0] + rng.normal(scale=0.7, size=60)), 1, 5)
+            for i in range(1, 5)
+        }
+    ).astype(int)
+    labels = numbers.apply(lambda col: col.map(LIKERT_5))
+    labels["name"] = "respondent"
+    data = tmp_path / "likert.csv"
+    labels.to_csv(data, index=False)
+    model = tmp_path / "m.txt"
+    model.write_text("A =~ q1 + q2\nB =~ q3 + q4\nB ~ A\n", encoding="utf-8")
+    return model, data, numbers
+
+
+def test_likert_labels_are_mapped(tmp_path, capsys):
+    model, data, numbers = _likert_data(tmp_path)
+    assert run(["pls", "estimate", str(model), str(data), "--likert", "5", "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    expected = estimate(Model.from_syntax(model.read_text(encoding="utf-8")), numbers)
+    assert doc["paths"][0]["estimate"] == pytest.approx(expected.paths["estimate"].iloc[0], abs=1e-12)
+    assert run(["pls", "estimate", str(model), str(data)]) == 2  # without --likert the labels are not numbers
+    assert "column 'q1' is not numeric" in capsys.readouterr().err
+
+
+def test_user_likert_mapping(tmp_path, capsys):
+    model, data, numbers = _likert_data(tmp_path)
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text(
+        "\n".join(f'"{v}": {6 - k}' for k, v in LIKERT_5.items()), encoding="utf-8"
+    )  # reversed
+    assert (
+        run(["pls", "estimate", str(model), str(data), "--likert-map", str(mapping), "--format", "json"]) == 0
+    )
+    doc = json.loads(capsys.readouterr().out)
+    items = {r["indicator"]: r for r in doc["items"]}
+    assert items["q1"]["mean"] == pytest.approx(6 - numbers["q1"].mean(), abs=1e-12)
+
+
+def test_unknown_likert_label_is_a_user_error(tmp_path, capsys):
+    model, data, _ = _likert_data(tmp_path)
+    frame = pd.read_csv(data)
+    frame.loc[2, "q3"] = "Agak Setuju"  # a 7-point label
+    frame.to_csv(data, index=False)
+    assert run(["pls", "estimate", str(model), str(data), "--likert", "5"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown Likert label 'Agak Setuju' in column 'q3'" in err and err.count("\n") == 1
+    assert run(["pls", "estimate", str(model), str(data), "--likert", "6"]) == 2
+    assert "--likert must be 5 or 7" in capsys.readouterr().err

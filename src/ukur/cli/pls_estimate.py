@@ -22,12 +22,13 @@ from typing import Annotated, Any
 
 import pandas as pd
 import typer
+import yaml
 from rich.console import Console
 from rich.table import Table
 
 from ukur.cli import pls_bootstrap
 from ukur.errors import ConvergenceWarning, DataError
-from ukur.io import read_table
+from ukur.io import map_likert, read_table
 from ukur.pls import Model, PLSResult
 from ukur.pls import estimate as estimate_model
 
@@ -77,6 +78,16 @@ def estimate(
         F2.smartpls
     ),
     htmt: Annotated[Htmt, typer.Option(help="HTMT on absolute or signed item correlations.")] = Htmt.absolute,
+    likert: Annotated[
+        int | None,
+        typer.Option(
+            help="Map Likert labels in indicator columns (Sangat Setuju … / Strongly agree …): 5 or 7."
+        ),
+    ] = None,
+    likert_map: Annotated[
+        Path | None,
+        typer.Option("--likert-map", help="YAML/JSON file mapping each Likert label to its score."),
+    ] = None,
     output_format: Annotated[Format, typer.Option("--format", help="Text tables or JSON.")] = Format.text,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead.")] = None,
     bootstrap: pls_bootstrap.Samples = 0,
@@ -93,6 +104,8 @@ def estimate(
     na_values = tuple(na or ())
     model = Model.from_syntax(_read_text(model_file), source=str(model_file))
     data = read_table(data_file, na_values=na_values)
+    if likert is not None or likert_map is not None:
+        data = _map_likert(data, model, likert, likert_map)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ConvergenceWarning)
         result = estimate_model(
@@ -135,15 +148,33 @@ def estimate(
         typer.echo(f"wrote {output}", err=True)
 
 
-def _read_text(path: Path) -> str:
+def _map_likert(
+    data: pd.DataFrame, model: Model, points: int | None, mapping_file: Path | None
+) -> pd.DataFrame:
+    """Replace Likert labels by scores in the model's text columns (:func:`ukur.io.map_likert`)."""
+    if points is not None and points not in (5, 7):
+        raise DataError(f"--likert must be 5 or 7, not {points}", field="likert")
+    mapping = None
+    if mapping_file is not None:
+        loaded = yaml.safe_load(_read_text(mapping_file, "Likert mapping"))
+        if not isinstance(loaded, dict) or not all(isinstance(v, (int, float)) for v in loaded.values()):
+            raise DataError("the Likert mapping must map each label to a number", source=str(mapping_file))
+        mapping = {str(k): float(v) for k, v in loaded.items()}
+    columns = [
+        c for c in model.indicators if c in data.columns and not pd.api.types.is_numeric_dtype(data[c])
+    ]
+    return map_likert(data, columns, points=points or 5, mapping=mapping)
+
+
+def _read_text(path: Path, what: str = "model") -> str:
     try:
         return path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise DataError("model file not found", source=str(path)) from None
+        raise DataError(f"{what} file not found", source=str(path)) from None
     except UnicodeDecodeError:
-        raise DataError("model file is not UTF-8 text", source=str(path)) from None
+        raise DataError(f"{what} file is not UTF-8 text", source=str(path)) from None
     except OSError as exc:
-        raise DataError(f"cannot read model file: {exc.strerror or exc}", source=str(path)) from None
+        raise DataError(f"cannot read {what} file: {exc.strerror or exc}", source=str(path)) from None
 
 
 def write_atomic(path: Path, text: str) -> None:
