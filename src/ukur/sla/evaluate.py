@@ -181,7 +181,9 @@ def evaluate(
         else:
             c_lo, c_hi = lo if lo is not None else _first(claims, tz), min(hi, now) if hi is not None else now
             grid = (
-                window_grid(Window("month"), c_lo, c_hi, timezone=tz) if c_lo is not None else _empty_grid()
+                window_grid(Window("month"), c_lo, c_hi, timezone=tz)
+                if c_lo is not None
+                else WindowGrid.empty()
             )
             claims_table, claims_windows = evaluate_claims(
                 agreement, claims, streams.get(agreement.claims.records or ""), grid=grid, as_of=now64
@@ -230,7 +232,7 @@ def _objective(
     exclusions = agreement.exclusions_for(objective.id)
     if objective.kind is ObjectiveKind.AVAILABILITY:
         table, _ = measure_outages(
-            objective, stream, calendar=cal, exclusions=exclusions, grid=_empty_grid(), as_of=now
+            objective, stream, calendar=cal, exclusions=exclusions, grid=WindowGrid.empty(), as_of=now
         )
     else:
         table = measure_records(
@@ -271,7 +273,7 @@ def _objective(
     grid = (
         window_grid(objective.window, g_lo, g_hi, timezone=agreement.timezone)
         if g_lo is not None and g_hi is not None
-        else _empty_grid()
+        else WindowGrid.empty()
     )
     outages = None
     if objective.kind is ObjectiveKind.AVAILABILITY:
@@ -343,12 +345,6 @@ def _concat(parts: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
         elif name in _NUMBERS or name.endswith("_seconds"):
             table[name] = table[name].astype(float)
     return table
-
-
-def _empty_grid() -> WindowGrid:
-    return WindowGrid(
-        np.array([], dtype=object), np.array([], "datetime64[ns]"), np.array([], "datetime64[ns]")
-    )
 
 
 def _first(claims: pd.DataFrame, tz: str) -> pd.Timestamp | None:

@@ -229,7 +229,9 @@ def _duration(
     timing = {
         "start": start,
         "stop": stop,
-        "key": keys,
+        "key": stream.frame[objective.target.by].astype(str).str.strip().to_numpy(dtype=object)
+        if objective.target.by
+        else keys,
         "elapsed_seconds": np.where(valid, elapsed, np.nan),
         "paused_seconds": np.where(valid, paused, np.nan),
         "excluded_seconds": np.where(valid, excluded, np.nan),

@@ -100,6 +100,12 @@ class WindowGrid:
     def __len__(self) -> int:
         return len(self.labels)
 
+    @classmethod
+    def empty(cls) -> WindowGrid:
+        """No windows at all (nothing to evaluate)."""
+        none = np.array([], dtype="datetime64[ns]")
+        return cls(np.array([], dtype=object), none, none.copy())
+
     def locate(self, instants: np.ndarray) -> np.ndarray:
         """Index of the window holding each instant; -1 outside every window or for NaT."""
         t = np.asarray(instants, dtype="datetime64[ns]")
