@@ -50,12 +50,8 @@ def _console(width: int | None) -> tuple[Console, io.StringIO]:
     return console, buffer
 
 
-def _pct(value: object) -> str:
-    return (
-        "—"
-        if value is None or (isinstance(value, float) and not math.isfinite(value))
-        else f"{float(value):.2%}"
-    )  # type: ignore[arg-type]
+def _pct(value: Any) -> str:
+    return "—" if _missing(value) or not math.isfinite(float(value)) else f"{float(value):.2%}"
 
 
 def _num(value: object, digits: int = 2) -> str:
