@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -156,6 +156,7 @@ def parse_timestamps(
     source: str | None = None,
     field: str | None = None,
     header_lines: int = 1,
+    lines: Sequence[int] | None = None,
 ) -> np.ndarray:
     """Parse ISO 8601 timestamps into UTC ``datetime64[ns]`` (NaT where a value is missing).
 
@@ -165,9 +166,14 @@ def parse_timestamps(
     forward is moved forward to the first valid instant.  Already parsed datetimes are accepted (naive = local).
     Missing values (None, NaN, empty text) become NaT.  Vectorized through pandas.
 
-    Raises :class:`~ukur.errors.DataError` naming ``source``, the line (data row + ``header_lines``), the
-    ``field`` and the offending value for the first value that is not a timestamp.
+    Raises :class:`~ukur.errors.DataError` naming ``source``, the file line, the ``field`` and the offending
+    value for the first value that is not a timestamp.  The line is ``lines[row]`` when given (or when
+    ``values`` is a column of a frame from :func:`ukur.io.read_table`, whose ``attrs`` carry ``lines`` and
+    ``source``), else data row + ``header_lines``.
     """
+    if isinstance(values, pd.Series):
+        lines = lines if lines is not None else values.attrs.get("lines")
+        source = source if source is not None else values.attrs.get("source")
     try:
         zone = ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
@@ -213,7 +219,7 @@ def parse_timestamps(
             f"row {row + 1}: {as_object.iloc[row]!r} is not an ISO 8601 timestamp "
             "(expected e.g. '2026-03-02 09:15' or '2026-03-02T09:15:00+07:00')",
             source=source,
-            line=row + 1 + header_lines,
+            line=int(lines[row]) if lines is not None and len(lines) > row else row + 1 + header_lines,
             field=field,
         )
     return result.to_numpy(dtype="datetime64[ns]")
