@@ -208,3 +208,17 @@ def _timed(time, model, data) -> float:
     start = time.perf_counter()
     estimate(model, data)
     return time.perf_counter() - start
+
+
+def test_measurement_only_model_uses_the_first_principal_component():
+    # a one-construct model has no inner proxy; its own score serves, i.e. power iteration on R_kk
+    model = Model.build().reflective("Image", ref.items("IMAG", 5)).model()
+    result = estimate(model, ref.mobi())
+    x = ref.mobi()[ref.items("IMAG", 5)].to_numpy(dtype=float)
+    corr = np.corrcoef(x, rowvar=False)
+    vectors = np.linalg.eigh(corr)[1]
+    first = vectors[:, -1] * np.sign(vectors[:, -1].sum())
+    np.testing.assert_allclose(result.outer_weights, first / np.sqrt(first @ corr @ first), atol=1e-7)
+    doc = result.to_dict()
+    assert doc["paths"] == [] and doc["r2"] == [] and doc["f2"] == [] and doc["effects"] == []
+    assert doc["vif_inner"] == [] and doc["htmt"] == [] and len(doc["fornell_larcker"]) == 1

@@ -182,19 +182,25 @@ def _rescale(weights: np.ndarray, corr: np.ndarray, layout: Layout) -> np.ndarra
 
 
 def _inner_weights(cc: np.ndarray, layout: Layout, scheme: str) -> np.ndarray:
-    """Inner weights ``E`` (B, K, K); the proxy of construct j is ``Σ_i E[i, j] Y_i``."""
+    """Inner weights ``E`` (B, K, K); the proxy of construct j is ``Σ_i E[i, j] Y_i``.
+
+    A construct without any path (only possible in a one-construct, measurement-only model) is its own
+    proxy (``E[j, j] = 1``), so Mode A converges to the block's first principal component.
+    """
     adj = layout.adjacency
     sym = adj | adj.T
+    isolated = ~sym.any(axis=0)
     if scheme == "factorial":
-        return cc * sym
-    if scheme == "centroid":
-        return np.sign(cc) * sym
-    e = cc * adj  # successors of j (j -> k) sit at E[k, j] = cor(j, k) after the transpose below
-    e = np.swapaxes(e, 1, 2).copy()
-    for j, pred in enumerate(layout.predecessors):
-        if pred.size:
-            beta = safe_solve(cc[:, pred[:, None], pred], cc[:, pred, j])
-            e[:, pred, j] = beta
+        e = cc * sym
+    elif scheme == "centroid":
+        e = np.sign(cc) * sym
+    else:
+        e = np.swapaxes(cc * adj, 1, 2).copy()  # successors k of j (j -> k): E[k, j] = cor(j, k)
+        for j, pred in enumerate(layout.predecessors):
+            if pred.size:
+                e[:, pred, j] = safe_solve(cc[:, pred[:, None], pred], cc[:, pred, j])
+    if isolated.any():
+        e = e + np.diag(isolated.astype(float))
     return e
 
 
