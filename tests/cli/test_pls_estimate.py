@@ -242,3 +242,11 @@ def test_unknown_likert_label_is_a_user_error(tmp_path, capsys):
     assert "unknown Likert label 'Agak Setuju' in column 'q3'" in err and err.count("\n") == 1
     assert run(["pls", "estimate", str(model), str(data), "--likert", "6"]) == 2
     assert "--likert must be 5 or 7" in capsys.readouterr().err
+
+
+def test_criterion_option(m1_file, capsys):
+    assert (
+        run(["pls", "estimate", str(m1_file), str(MOBI), "--criterion", "max_abs", "--format", "json"]) == 0
+    )
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["meta"]["criterion"] == "max_abs" and doc["meta"]["converged"] is True

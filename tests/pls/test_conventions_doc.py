@@ -41,11 +41,11 @@ def test_estimate_takes_exactly_the_options():
 def test_every_cli_flag_is_documented(text):
     from ukur.cli import pls_estimate
 
-    flags = {"--scheme", "--missing", "--na", "--max-iter", "--tol", "--f2", "--htmt"}
+    flags = {"--scheme", "--missing", "--na", "--max-iter", "--tol", "--criterion", "--f2", "--htmt"}
     source = inspect.getsource(pls_estimate.estimate)
     for flag in flags:
         assert f"`{flag}" in text or f"/ `{flag}" in text, flag
-    assert {"scheme", "missing", "na", "max_iter", "tol", "f2", "htmt"} <= set(
+    assert {"scheme", "missing", "na", "max_iter", "tol", "criterion", "f2", "htmt"} <= set(
         inspect.signature(pls_estimate.estimate).parameters
     )
     assert "--max-iter" in source

@@ -46,6 +46,12 @@ class Missing(StrEnum):
     casewise = "casewise"
 
 
+class Criterion(StrEnum):
+    sum_abs = "sum_abs"
+    max_abs = "max_abs"
+    sum_squared = "sum_squared"
+
+
 class Format(StrEnum):
     text = "text"
     json = "json"
@@ -73,7 +79,11 @@ def estimate(
         typer.Option("--na", help="A value that marks a missing answer (repeatable), e.g. -99."),
     ] = None,
     max_iter: Annotated[int, typer.Option("--max-iter", min=1, help="Maximum iterations.")] = 300,
-    tol: Annotated[float, typer.Option(help="Stop criterion: sum of absolute weight changes.")] = 1e-7,
+    tol: Annotated[float, typer.Option(help="Stop criterion (see --criterion).")] = 1e-7,
+    criterion: Annotated[
+        Criterion,
+        typer.Option(help="Weight-change measure: sum_abs (SmartPLS/seminr), max_abs, sum_squared."),
+    ] = Criterion.sum_abs,
     f2: Annotated[F2, typer.Option("--f2", help="f² from the same scores (SmartPLS) or re-estimated.")] = (
         F2.smartpls
     ),
@@ -116,6 +126,7 @@ def estimate(
             na_values=na_values,
             max_iter=max_iter,
             tol=tol,
+            criterion=criterion.value,
             f2=f2.value,
             htmt=htmt.value,
             source=str(data_file),
