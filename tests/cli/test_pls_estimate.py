@@ -130,7 +130,7 @@ ERRORS = [
     ("syntax", "Image =~ IMAG1 +\n", None, "m.txt:2:1: expected a name after '+'"),
     ("unknown-indicator", "A =~ IMAG1 + IMAG22\nB =~ CUSA1\nB ~ A\n", None,
      "indicator 'IMAG22' is not a column of the data; did you mean 'IMAG2'"),
-    ("no-indicators", "A =~\nB =~ CUSA1\nB ~ A\n", None, "m.txt:2:3:"),
+    ("no-indicators", "B =~ CUSA1\nB ~ A\nA =~\n", None, "m.txt:4:1: expected a name after '=~'"),
     ("unmeasured", "A =~ IMAG1\nB ~ A\n", None, "construct 'B' is used in a path but never measured"),
     ("cycle", "A =~ IMAG1\nB =~ CUSA1\nB ~ A\nA ~ B\n", None, "the structural model has a cycle: A -> B -> A"),
     ("two-constructs", "A =~ IMAG1 + IMAG2\nB =~ IMAG2\nB ~ A\n", None,
