@@ -13,12 +13,18 @@ import secrets
 from collections.abc import Iterator
 
 import pytest
+from argon2 import PasswordHasher
+from argon2.profiles import CHEAPEST
 from sqlalchemy import Engine
 
-from ukur.store import make_engine, make_session_factory, migrate
+from ukur.store import accounts, make_engine, make_session_factory, migrate
 from ukur.store.engine import SessionFactory
 
 PG_ADMIN_URL = os.environ.get("UKUR_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
+accounts.set_hasher(
+    PasswordHasher.from_parameters(CHEAPEST)
+)  # argon2id still, just fast: tests sign in a lot
+
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 

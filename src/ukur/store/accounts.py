@@ -35,6 +35,7 @@ __all__ = [
     "list_tokens",
     "list_users",
     "revoke_token",
+    "set_hasher",
     "set_password",
     "update_user",
     "user_by_token",
@@ -46,6 +47,13 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = 10
 TOKEN_PREFIX = "ukur_"
 _DUMMY_HASH = _HASHER.hash("not a real password, used to keep timing equal")
+
+
+def set_hasher(hasher: PasswordHasher) -> None:
+    """Replace the argon2 parameters (the test suite uses argon2's cheapest profile to stay fast)."""
+    global _HASHER, _DUMMY_HASH
+    _HASHER = hasher
+    _DUMMY_HASH = hasher.hash("not a real password, used to keep timing equal")
 
 
 def hash_password(password: str) -> str:

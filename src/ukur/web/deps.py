@@ -63,6 +63,22 @@ class UkurState:
     templates: Jinja2Templates
 
 
+@dataclass(frozen=True, slots=True)
+class UserInfo:
+    """A snapshot of the signed-in user for templates and error pages (valid after the session closed)."""
+
+    id: int
+    email: str
+    name: str
+    role: str
+    organisation_id: int | None
+    language: str | None
+
+    @classmethod
+    def of(cls, user: User) -> UserInfo:
+        return cls(user.id, user.email, user.name, user.role, user.organisation_id, user.language)
+
+
 class SignInRequired(Exception):
     """No signed-in user: HTML pages redirect to the sign-in page, the API answers 401."""
 
@@ -110,7 +126,7 @@ def _optional_user(request: Request, db: SessionDep) -> User | None:
         if user is None and uid is not None:
             request.session.pop("uid", None)
         request.state.auth = "session"
-    request.state.user = user
+    request.state.user = UserInfo.of(user) if user is not None else None
     return user
 
 

@@ -45,7 +45,6 @@ def signin(
             request, "signin.html", status_code=401, next=safe_next(next), error="signin.failed", email=email
         )
     signed_in(request, user)
-    request.state.user = user
     return RedirectResponse(safe_next(next), status_code=303)
 
 
