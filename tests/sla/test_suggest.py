@@ -135,3 +135,83 @@ def test_bad_arguments(kwargs: dict[str, object], error: type[Exception]) -> Non
 def test_no_records() -> None:
     with pytest.raises(DataError, match="no completed records"):
         suggest_target(np.array([np.nan]), goal=0.9)
+
+
+# ----------------------------------------------------------------------------- the CLI
+
+
+def _tickets(path: object, rows: list[tuple[str, str]]) -> None:
+    lines = ["id,created_at,first_response_at"] + [f"{i},{a},{b}" for i, (a, b) in enumerate(rows, 1)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")  # type: ignore[attr-defined]
+
+
+def test_cli_suggest_json_on_the_office_calendar(
+    tmp_path: object, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ukur.cli.main import run
+
+    # Friday 16:00 local + answers 1..20 open hours later on the office calendar (Mon-Fri 08-12,13-17, Sat 08-12)
+    rows = [("2026-02-06 16:00", t) for t in ("2026-02-06 16:30", "2026-02-07 09:00", "2026-02-09 08:30")]
+    rows += [
+        ("2026-02-06T16:00:00+07:00", "2026-02-09T16:00:00+07:00"),
+        ("2026-02-06 16:00", ""),
+        ("2026-02-09 10:00", "2026-02-09 09:00"),
+    ]
+    file = tmp_path / "tickets.csv"  # type: ignore[operator]
+    _tickets(file, rows)
+    code = run(["sla", "suggest", str(file), "--start", "created_at", "--stop", "first_response_at",
+                "--calendar", "office-id", "--goal", "75%", "--format", "json"])  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 0
+    data = json.loads(out)
+    # open hours: 0.5; Fri 1 + Sat 08-09 = 2; Fri 1 + Sat 4 + Mon 0.5 = 5.5; Fri 1 + Sat 4 + Mon 7 = 12
+    assert data["records"] == 4 and data["dropped"] == 2 and data["business"] is True
+    assert data["quantile_seconds"] == 5.5 * 3600  # k = ceil(0.75·4) = 3rd of [0.5, 2, 5.5, 12] h
+    assert data["suggested"]["target"] == "6h"
+
+
+def test_cli_suggest_text_and_yaml_calendar(tmp_path: object, capsys: pytest.CaptureFixture[str]) -> None:
+    from ukur.cli.main import run
+
+    agreement = tmp_path / "a.yaml"  # type: ignore[operator]
+    agreement.write_text(
+        'timezone: Europe/Amsterdam\ncalendars:\n  shop:\n    hours: {mon-fri: "09:00-17:00"}\n'
+        '  late:\n    hours: {mon-fri: "12:00-20:00"}\n',
+        encoding="utf-8",
+    )
+    file = tmp_path / "t.csv"  # type: ignore[operator]
+    _tickets(file, [("2026-03-02 09:00", "2026-03-02 10:00"), ("2026-03-02 16:00", "2026-03-03 10:00")])
+    args = [
+        "sla",
+        "suggest",
+        str(file),
+        "--start",
+        "created_at",
+        "--stop",
+        "first_response_at",
+        "--goal",
+        "100%",
+    ]
+    assert run([*args, "--calendar", f"{agreement}:shop"]) == 0
+    out = capsys.readouterr().out
+    assert "calendar shop (Europe/Amsterdam), open time" in out and "suggested target: 2h" in out
+    assert "Compliance under candidate targets" in out
+    assert run([*args, "--calendar", str(agreement)]) == 2
+    assert "several calendars" in capsys.readouterr().err
+    assert run([*args, "--calendar", "24x7", "--timezone", "Asia/Jakarta"]) == 0
+    assert "suggested target: 1d" in capsys.readouterr().out  # 1 h and 18 h of wall time → 1d
+
+
+def test_cli_suggest_errors(tmp_path: object, capsys: pytest.CaptureFixture[str]) -> None:
+    from ukur.cli.main import run
+
+    file = tmp_path / "t.csv"  # type: ignore[operator]
+    _tickets(file, [("2026-03-02 09:00", "2026-03-02 10:00"), ("2026-03-02 9 pagi", "2026-03-03 10:00")])
+    base = ["sla", "suggest", str(file), "--stop", "first_response_at"]
+    assert run([*base, "--start", "opened"]) == 2
+    assert "no column 'opened'" in capsys.readouterr().err
+    assert run([*base, "--start", "created_at"]) == 2
+    err = capsys.readouterr().err
+    assert "t.csv:3:" in err and "9 pagi" in err and err.count("\n") == 1
+    assert run([*base, "--start", "created_at", "--calendar", "office-xx"]) == 2
+    assert "unknown calendar 'office-xx'" in capsys.readouterr().err

@@ -18,7 +18,7 @@ from typing import Annotated
 import pandas as pd
 import typer
 
-from ukur.cli import sla_render
+from ukur.cli import sla_render, sla_suggest
 from ukur.errors import AgreementError, UkurError
 from ukur.io import read_table
 from ukur.sla import Agreement, AgreementRegistry, evaluate, explain_record
@@ -209,3 +209,6 @@ def explain(
     else:
         text = sla_render.explanations_text(agreement, found)
     write_output(text, output)
+
+
+app.command("suggest")(sla_suggest.suggest)

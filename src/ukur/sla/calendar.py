@@ -32,7 +32,7 @@ from ukur.sla import calendar_spec
 from ukur.sla.duration import Duration
 from ukur.sla.timeline import DAY_NS, Timeline, build_timeline, day_number, to_local_ns
 
-__all__ = ["BusinessCalendar"]
+__all__ = ["BUILTIN_CALENDARS", "BusinessCalendar", "builtin_calendar"]
 
 _NAT = np.iinfo(np.int64).min
 _MAX_EXTRA_YEARS = 200
@@ -317,6 +317,30 @@ class BusinessCalendar:
             jc = np.clip(j, 0, None)
             out[rows] = np.where(j < 0, opens[0], np.minimum(c, closes[jc]))
         return out
+
+
+BUILTIN_CALENDARS: dict[str, tuple[str, dict[str, Any]]] = {
+    "office-id": (
+        "Asia/Jakarta",
+        {
+            "hours": {"mon-fri": "08:00-12:00,13:00-17:00", "sat": "08:00-12:00"},
+            "holidays": {"country": "ID", "categories": ["public", "government"]},
+        },
+    ),
+}
+"""Named calendars usable without an agreement file: name → (default timezone, spec).  ``office-id`` is a
+typical Indonesian office: Monday–Friday 08–12 and 13–17, Saturday 08–12, public holidays and cuti bersama."""
+
+
+def builtin_calendar(name: str, *, timezone: str | None = None) -> BusinessCalendar:
+    """``24x7`` (UTC unless ``timezone``) or one of :data:`BUILTIN_CALENDARS`; AgreementError otherwise."""
+    if name == "24x7":
+        return BusinessCalendar.always_open(timezone or "UTC")
+    if name not in BUILTIN_CALENDARS:
+        known = ", ".join(["24x7", *BUILTIN_CALENDARS])
+        raise AgreementError(f"unknown calendar {name!r} (expected {known} or a YAML file)", field="calendar")
+    default_zone, spec = BUILTIN_CALENDARS[name]
+    return BusinessCalendar.from_spec(name, spec, timezone=timezone or default_zone)
 
 
 def _ns(values: object) -> np.ndarray:

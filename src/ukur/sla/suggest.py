@@ -53,8 +53,9 @@ class TargetSuggestion:
     bootstrap percentile interval at ``confidence``; ``suggested_*`` the smallest human target ≥ the quantile,
     ``safe_*`` the smallest ≥ the interval's upper bound (``None`` beyond the ladder).  ``candidates`` has
     one row per candidate target: ``target`` (text), ``target_seconds``, ``met``, ``total``, ``compliance``
-    (met / total) and ``meets_goal``.  ``records`` counts the elapsed times used, ``dropped`` the missing or
-    negative ones left out (open or invalid records).
+    (met / total) and ``meets_goal``.  ``business`` says the seconds are open time on a business calendar.
+    ``records`` counts the elapsed times used, ``dropped`` the missing or negative ones left out (open or
+    invalid records).
     """
 
     goal: float
@@ -73,6 +74,7 @@ class TargetSuggestion:
     candidates: pd.DataFrame
     samples: int
     seed: int | None
+    business: bool = False
 
     def to_dict(self) -> dict[str, object]:
         """The JSON the CLI (``ukur sla suggest --format json``) and the API emit."""
@@ -94,6 +96,7 @@ class TargetSuggestion:
             },
             "samples": self.samples,
             "seed": self.seed,
+            "business": self.business,
             "candidates": [
                 {
                     "target": row["target"],
@@ -209,6 +212,7 @@ def suggest_target(
         candidates=table,
         samples=samples,
         seed=seed if isinstance(seed, int) else None,
+        business=business,
     )
 
 
