@@ -78,6 +78,14 @@ class Builder:
         except AgreementError as exc:
             if exc.line is not None:
                 raise
+            inner = self.doc.path_of(exc.field) if exc.field else None
+            if inner is not None and inner[: len(path)] == path:
+                raise AgreementError(
+                    f"{exc.field}: {exc.message}",
+                    source=self.doc.source,
+                    line=self.doc.line(inner),
+                    field=exc.field,
+                ) from None
             raise self.error(exc.message, path) from None
 
     def failer(self, path: Path) -> Callable[[str, Path], AgreementError]:

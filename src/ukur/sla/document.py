@@ -14,6 +14,7 @@ or of the unexpected key for ``additionalProperties``.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -74,6 +75,14 @@ class Document:
                 node = node.get(part) if isinstance(node, dict) else None
         return text
 
+    def path_of(self, field: str) -> Path | None:
+        """The path of a field written as ``calendars.office.closed[0]``, if the document has it."""
+        parts: list[str | int] = []
+        for piece in re.findall(r"[^.\[\]]+|\[\d+\]", field):
+            parts.append(int(piece[1:-1]) if piece.startswith("[") else piece)
+        path = tuple(parts)
+        return path if path in self.marks else None
+
     def error(self, message: str, path: Path) -> AgreementError:
         """An :class:`AgreementError` located at ``path``."""
         where = self.field(path)
@@ -83,7 +92,11 @@ class Document:
 
 def parse_document(text: str, *, source: str = "<agreement>") -> Document:
     """Parse YAML text into a :class:`Document`; YAML errors and duplicate keys become AgreementErrors."""
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        raise AgreementError(f"not valid YAML: {exc.reason}", source=source, line=line) from None
     try:
         node = loader.get_single_node()
         if node is None:
@@ -92,11 +105,13 @@ def parse_document(text: str, *, source: str = "<agreement>") -> Document:
         data = _walk(loader, node, (), marks, source)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
+        problem = getattr(exc, "problem", None) or getattr(exc, "reason", None) or str(exc)
+        position = getattr(exc, "position", None)
+        line = mark.line + 1 if mark is not None else (text.count("\n", 0, position) + 1 if position else 1)
         raise AgreementError(
             f"not valid YAML: {problem}",
             source=source,
-            line=mark.line + 1 if mark is not None else None,
+            line=line,
             column=mark.column + 1 if mark is not None else None,
         ) from None
     finally:
@@ -172,6 +187,11 @@ def validate_schema(doc: Document) -> None:
             message = f"unknown field {extra[0]!r}" + (f" (allowed: {names})" if names else "")
     elif error.validator == "const" and path == ("ukur",):
         message = "this is not an ukur agreement of format sla/v1 (write `ukur: sla/v1`)"
+    elif error.validator == "pattern" and isinstance(error.schema, dict):
+        expected = error.schema.get("description")
+        message = f"{_show(error.instance)} is not valid here" + (
+            f" (expected {expected})" if expected else ""
+        )
     elif error.validator in ("oneOf", "anyOf") and error.context:
         message = f"{_show(error.instance)} is not valid here: " + "; or ".join(
             dict.fromkeys(sub.message for sub in error.context)
