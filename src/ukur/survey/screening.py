@@ -36,7 +36,7 @@ Checks (names used by ``--exclude`` and in :attr:`Screening.issues`):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -364,41 +364,48 @@ def _issues(
     imported: ImportResult,
     opts: ScreeningOptions,
 ) -> pd.DataFrame:
+    """One row per (respondent, check) flagged; details are written for flagged respondents only."""
     rows: list[tuple[int, int, str, str]] = []
     lines = respondents["line"]
-    n_items = max(sum(c in answers.columns for c in imported.questionnaire.item_codes), 1)
+    q = imported.questionnaire
+    item_codes = [c for c in q.item_codes if c in answers.columns]
+    n_items = max(len(item_codes), 1)
+    limit = opts.seconds_per_item * q.question_count
 
-    def add(mask: pd.Series, check: str, detail: pd.Series) -> None:
+    def add(mask: pd.Series, check: str, describe: Callable[[int], str]) -> None:
         hit = mask.fillna(False).to_numpy(dtype=bool)
-        for r in respondents.index[hit]:
-            rows.append((int(r), int(lines[r]), check, str(detail[r])))
+        rows.extend((int(r), int(lines[r]), check, describe(int(r))) for r in respondents.index[hit])
 
-    add(flag_missing, "missing", respondents["missing"].map(lambda m: f"{m} of {n_items} items unanswered"))
-    off_codes = off_scale.apply(lambda row: ", ".join(off_scale.columns[row.to_numpy()]), axis=1)
-    add(off_scale.any(axis=1), "out_of_range", "answers off the scale or range: " + off_codes)
-    if opts.straightlining == "form":
-        first = (
-            answers[[c for c in imported.questionnaire.item_codes if c in answers.columns]]
-            .bfill(axis=1)
-            .iloc[:, 0]
-        )
-        detail = first.map(lambda v: f"the same answer ({v:g}) to every item")
-    else:
-        detail = respondents["straight_constructs"].map(lambda k: f"one answer within each of {k} constructs")
-    add(respondents["straightlined"], "straightlining", detail)
-    failed_codes = failed.apply(lambda row: ", ".join(failed.columns[row.to_numpy()]), axis=1)
+    def listed(frame: pd.DataFrame, r: int) -> str:
+        return ", ".join(frame.columns[frame.loc[r].to_numpy(dtype=bool)])
+
+    def straight(r: int) -> str:
+        if opts.straightlining == "construct":
+            return f"one answer within each of {int(respondents.loc[r, 'straight_constructs'])} constructs"
+        value = float(answers.loc[r, item_codes].dropna().iloc[0])
+        return f"the same answer ({value:g}) to every item"
+
     add(
-        failed.any(axis=1),
-        "attention",
-        "failed attention check " + failed_codes.reindex(respondents.index).fillna(""),
+        flag_missing,
+        "missing",
+        lambda r: f"{int(respondents.loc[r, 'missing'])} of {n_items} items unanswered",
     )
-    dup = respondents["duplicate_of"]
-    add(dup.notna(), "duplicate", dup.map(lambda d: f"repeats respondent {d}" if pd.notna(d) else ""))
-    limit = opts.seconds_per_item * imported.questionnaire.question_count
+    add(
+        off_scale.any(axis=1),
+        "out_of_range",
+        lambda r: "answers off the scale or range: " + listed(off_scale, r),
+    )
+    add(respondents["straightlined"], "straightlining", straight)
+    add(failed.any(axis=1), "attention", lambda r: "failed attention check " + listed(failed, r))
+    add(
+        respondents["duplicate_of"].notna(),
+        "duplicate",
+        lambda r: f"repeats respondent {int(respondents.loc[r, 'duplicate_of'])}",
+    )
     add(
         respondents["too_fast"].astype("boolean"),
         "too_fast",
-        respondents["seconds"].map(lambda s: f"{s:.0f} s for the whole form (< {limit:.0f} s)"),
+        lambda r: f"{float(respondents.loc[r, 'seconds']):.0f} s for the whole form (< {limit:.0f} s)",
     )
     frame = pd.DataFrame(rows, columns=["respondent", "line", "check", "detail"])
     order = {c: k for k, c in enumerate(CHECKS)}
