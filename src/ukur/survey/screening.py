@@ -371,6 +371,9 @@ def _issues(
     item_codes = [c for c in q.item_codes if c in answers.columns]
     n_items = max(len(item_codes), 1)
     limit = opts.seconds_per_item * q.question_count
+    cell: dict[str, dict[Any, Any]] = {
+        c: respondents[c].to_dict() for c in ("missing", "straight_constructs", "duplicate_of", "seconds")
+    }
 
     def add(mask: pd.Series, check: str, describe: Callable[[int], str]) -> None:
         hit = mask.fillna(False).to_numpy(dtype=bool)
@@ -381,14 +384,14 @@ def _issues(
 
     def straight(r: int) -> str:
         if opts.straightlining == "construct":
-            return f"one answer within each of {int(respondents.loc[r, 'straight_constructs'])} constructs"
-        value = float(answers.loc[r, item_codes].dropna().iloc[0])
+            return f"one answer within each of {cell['straight_constructs'][r]} constructs"
+        value = float(answers.loc[r, item_codes].dropna().to_numpy()[0])
         return f"the same answer ({value:g}) to every item"
 
     add(
         flag_missing,
         "missing",
-        lambda r: f"{int(respondents.loc[r, 'missing'])} of {n_items} items unanswered",
+        lambda r: f"{cell['missing'][r]} of {n_items} items unanswered",
     )
     add(
         off_scale.any(axis=1),
@@ -400,12 +403,12 @@ def _issues(
     add(
         respondents["duplicate_of"].notna(),
         "duplicate",
-        lambda r: f"repeats respondent {int(respondents.loc[r, 'duplicate_of'])}",
+        lambda r: f"repeats respondent {cell['duplicate_of'][r]}",
     )
     add(
         respondents["too_fast"].astype("boolean"),
         "too_fast",
-        lambda r: f"{float(respondents.loc[r, 'seconds']):.0f} s for the whole form (< {limit:.0f} s)",
+        lambda r: f"{cell['seconds'][r]:.0f} s for the whole form (< {limit:.0f} s)",
     )
     frame = pd.DataFrame(rows, columns=["respondent", "line", "check", "detail"])
     order = {c: k for k, c in enumerate(CHECKS)}
