@@ -51,6 +51,7 @@ class Timeline:
     end: np.ndarray
     cum: np.ndarray
     cum_end: np.ndarray
+    length: np.ndarray
     workdays: np.ndarray
 
     @property
@@ -62,10 +63,12 @@ class Timeline:
         """F(t) for int64 nanosecond instants inside ``[lo, hi]`` (see the module docstring)."""
         if len(self.start) == 0:
             return np.zeros(t.shape, dtype=np.int64)
-        i = np.searchsorted(self.start, t, side="right") - 1
-        ic = np.clip(i, 0, None)
-        inside = np.minimum(t - self.start[ic], self.end[ic] - self.start[ic])
-        return np.where(i >= 0, self.cum[ic] + inside, 0)
+        ic = np.searchsorted(self.start, t, side="right") - 1
+        np.maximum(ic, 0, out=ic)  # before the first interval: ic = 0 and t - start[0] < 0 clips to 0
+        inside = t - self.start[ic]
+        np.clip(inside, 0, self.length[ic], out=inside)
+        inside += self.cum[ic]
+        return inside
 
     def invert(self, target: np.ndarray) -> np.ndarray:
         """Earliest instant t with F(t) = target, for 0 < target ≤ total."""
@@ -148,6 +151,7 @@ def build_timeline(
         end=end,
         cum=cum,
         cum_end=cum_end,
+        length=length,
         workdays=days[working],
     )
 
