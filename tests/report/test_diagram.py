@@ -241,6 +241,9 @@ def random_models(draw: st.DrawFn) -> Model:
 def test_random_models_never_overlap(model: Model, seed: int) -> None:
     g = diagram_geometry(model, full_values(model, seed))
     assert g.overlapping_labels() == []
+    boxes = [i.box for i in g.indicators]
+    assert not any(a.overlaps(b) for k, a in enumerate(boxes) for b in boxes[k + 1 :])
+    assert not any(b.hits_ellipse(s.cx, s.cy, s.rx, s.ry) for b in boxes for s in g.constructs)
 
 
 def test_png_for_docx() -> None:

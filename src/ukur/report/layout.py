@@ -39,10 +39,11 @@ __all__ = [
     "wrap_words",
 ]
 
-#: Em widths used by :func:`text_width`; generous on purpose (DejaVu Sans is among the widest fonts).
+#: Em widths used by :func:`text_width`: at least DejaVu Sans' advance widths (one of the widest common
+#: sans-serif fonts; Arial and Helvetica are narrower), so estimated boxes enclose the rendered text.
 _NARROW = set("iljtfr.,:;'|!()[] ")
-_WIDE = set("mwMW@%")
-_UPPER = set("ABCDEFGHKNOPQRSUVXYZ0123456789_#&")
+_WIDE = set("mwMW@%=<>+~√")
+_UPPER = set("ABCDEFGHKNOPQRSUVXYZ#&")
 
 LINE_HEIGHT = 1.25
 """Line height as a multiple of the font size; label boxes are ``lines × LINE_HEIGHT × size`` high."""
@@ -55,13 +56,13 @@ def text_width(text: str, size: float) -> float:
     em = 0.0
     for ch in text:
         if ch in _NARROW:
-            em += 0.38
+            em += 0.42
         elif ch in _WIDE:
             em += 1.0
         elif ch in _UPPER or ch.isupper():
-            em += 0.74
+            em += 0.8
         else:
-            em += 0.63
+            em += 0.64
     return em * size
 
 
@@ -251,13 +252,14 @@ INDICATOR_SIZE = 11.0
 BOX_H = 22.0
 BOX_PAD = 7.0
 STACK_PITCH = 32.0
-SIDE_GAP = 86.0
-ROW_GAP = 70.0
+SIDE_GAP = 72.0
+ROW_GAP = 62.0
 ROW_SPACING = 12.0
 SLOT_GAP = 46.0
-COLUMN_GAP = 170.0
+COLUMN_GAP = 130.0
 WAYPOINT_H = 34.0
 MARGIN = 24.0
+ROW_OVERHANG = 0.4 * COLUMN_GAP
 LABEL_PAD = 2.0
 """Horizontal padding on each side of a label's text inside its box."""
 R2_SAMPLE = "R² = -0.000"
@@ -382,7 +384,9 @@ def _arrange(
             reach = rx + SIDE_GAP + max(widths)
             return (reach, rx, half, half) if side[n] == "left" else (rx, reach, half, half)
         row_w = sum(widths) + ROW_SPACING * (len(widths) - 1)
-        half_w = max(rx, row_w / 2)
+        # A row sits above or below the ellipse, clear of the arrows between columns, so it may reach
+        # into the column gaps by up to ROW_OVERHANG on each side.
+        half_w = max(rx, row_w / 2 - ROW_OVERHANG)
         reach = ry + ROW_GAP + BOX_H
         return (half_w, half_w, reach, ry) if side[n] == "top" else (half_w, half_w, ry, reach)
 
