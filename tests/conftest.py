@@ -35,6 +35,20 @@ def _pg_unavailable(reason: str) -> None:
     pytest.skip(message)
 
 
+def sla_yaml(
+    ident: str, customer: str, title: str | None = None, *, target: str = "24h", extra: str = ""
+) -> str:
+    """A small valid ``sla/v1`` customer agreement (one on-time objective) for store and web tests."""
+    return (
+        f"ukur: sla/v1\nid: {ident}\ntitle: {title or ident}\ntype: customer\n"
+        f"provider: {{name: PT Kilat}}\ncustomer: {{name: {customer}}}\ntimezone: Asia/Jakarta\n"
+        "services: [{id: delivery, description: Same-day delivery}]\n"
+        "objectives:\n  - {id: on-time, service: delivery, kind: duration, records: shipments, "
+        f"start: picked_up_at, stop: delivered_at, calendar: 24x7, target: {target}, goal: 95%, window: month}}\n"
+        + extra
+    )
+
+
 @pytest.fixture(scope="session")
 def postgres_database() -> Iterator[str]:
     """A fresh PostgreSQL database for this test session (its SQLAlchemy URL); dropped afterwards."""

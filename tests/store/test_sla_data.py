@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from tests.conftest import sla_yaml
 from ukur.errors import AgreementError, DataError
 from ukur.store import (
     SYSTEM,
@@ -20,8 +21,8 @@ from ukur.store import (
 from ukur.store.engine import transaction
 from ukur.store.models_sla import Record
 
-YAML_A = "ukur: sla/v1\nid: kilat-gold\ntitle: Kilat Gold\ncustomer: {name: Toko A}\n"
-YAML_B = "ukur: sla/v1\nid: kilat-silver\ntitle: Kilat Silver\ncustomer: {name: Toko B}\n"
+YAML_A = sla_yaml("kilat-gold", "Toko A", "Kilat Gold")
+YAML_B = sla_yaml("kilat-silver", "Toko B", "Kilat Silver")
 
 
 @pytest.fixture
@@ -63,6 +64,9 @@ def test_yaml_errors_name_the_line(sessions, world):
     assert info.value.line == 3 or info.value.line == 2
     with transaction(sessions) as s, pytest.raises(AgreementError, match="needs an `id`"):
         agreements.upload_agreement(s, SYSTEM, "title: no id\n")
+    with transaction(sessions) as s, pytest.raises(AgreementError, match="target") as info:
+        agreements.upload_agreement(s, SYSTEM, sla_yaml("bad-target", "Toko A", target="soon"))
+    assert info.value.line == 10
 
 
 def test_customer_sees_only_its_own_organisation(sessions, world):

@@ -15,14 +15,15 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", UserWarning)
     from starlette.testclient import TestClient
 
+from tests.conftest import sla_yaml
 from ukur.config import Settings
 from ukur.store import SYSTEM, accounts, agreements, make_engine, make_session_factory, migrate
 from ukur.store.engine import transaction
 from ukur.web import create_app
 
 PASSWORD = "correct horse battery"
-YAML_A = "ukur: sla/v1\nid: kilat-gold\ntitle: Kilat Gold for Toko A\nprovider: {name: PT Kilat}\ncustomer: {name: Toko A}\n"
-YAML_B = "ukur: sla/v1\nid: kilat-silver\ntitle: Kilat Silver for Toko B\ncustomer: {name: Toko B}\n"
+YAML_A = sla_yaml("kilat-gold", "Toko A", "Kilat Gold for Toko A")
+YAML_B = sla_yaml("kilat-silver", "Toko B", "Kilat Silver for Toko B")
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 

@@ -17,6 +17,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from ukur.errors import AgreementError, UkurError
+from ukur.sla import Agreement as SlaAgreement
+from ukur.sla import AgreementRegistry
 from ukur.store import audit
 from ukur.store.access import Viewer, ensure_can_edit_sla, not_found, org_filter
 from ukur.store.errors import ConflictError, PermissionDenied
@@ -31,6 +33,7 @@ __all__ = [
     "parse_agreement_text",
     "sign_version",
     "upload_agreement",
+    "validate_agreement",
     "version_diff",
 ]
 
@@ -46,8 +49,8 @@ def content_hash(text: str) -> str:
 def parse_agreement_text(text: str, source: str = "agreement.yaml") -> dict[str, Any]:
     """The agreement's YAML as a mapping, or :class:`AgreementError` with the line and column.
 
-    Only the envelope the store needs is checked here (a mapping with a string ``id``); the SLA
-    engine's loader validates the full ``sla/v1`` schema.
+    Only the envelope the store needs is checked here (a mapping with a string ``id``);
+    :func:`validate_agreement` runs the SLA engine's full ``sla/v1`` validation.
     """
     if len(text.encode("utf-8")) > MAX_AGREEMENT_BYTES:
         raise AgreementError("the agreement is larger than 1 MB", source=source)
@@ -69,6 +72,28 @@ def parse_agreement_text(text: str, source: str = "agreement.yaml") -> dict[str,
     if not isinstance(ident, str) or not ident.strip():
         raise AgreementError("the agreement needs an `id` (text)", source=source, field="id")
     return data
+
+
+def validate_agreement(session: Session, text: str, source: str = "agreement.yaml") -> SlaAgreement:
+    """Load ``text`` with the SLA engine, resolving ``parent:`` from the newest stored version of the parent.
+
+    Raises :class:`AgreementError` with the file, line and field of the first problem.
+    """
+
+    def read(slug: str) -> tuple[str, str]:
+        found = session.scalar(
+            select(AgreementVersion.yaml_text)
+            .join(Agreement, Agreement.id == AgreementVersion.agreement_id)
+            .where(Agreement.slug == slug)
+            .order_by(AgreementVersion.number.desc())
+        )
+        if found is None:
+            raise AgreementError(
+                f"parent agreement {slug!r} is not stored yet: upload it first", source=source, field="parent"
+            )
+        return found, f"{slug}.yaml"
+
+    return AgreementRegistry(read).load(text, source=source)
 
 
 def _customer_org(session: Session, data: dict[str, Any]) -> int | None:
@@ -108,8 +133,9 @@ def upload_agreement(
     """
     ensure_can_edit_sla(viewer)
     data = parse_agreement_text(text, source)
-    slug = data["id"].strip()
-    title = str(data.get("title") or slug)[:300]
+    loaded = validate_agreement(session, text, source)
+    slug = loaded.id
+    title = (loaded.title or slug)[:300]
     agreement = session.scalar(select(Agreement).where(Agreement.slug == slug))
     if customer_org_id is not None:
         org = session.get(Organisation, customer_org_id)
