@@ -259,17 +259,7 @@ def _objective(
         )
     table = table[inside].reset_index(drop=True)
     at = at[inside]
-    g_lo = (
-        lo if lo is not None else (pd.Timestamp(at[~np.isnat(at)].min()) if (~np.isnat(at)).any() else None)
-    )
-    g_hi = (
-        hi
-        if hi is not None
-        else (pd.Timestamp(at[~np.isnat(at)].max()) + pd.Timedelta(1, "ns") if g_lo is not None else None)
-    )
-    now_ts = pd.Timestamp(now)
-    if g_hi is not None:
-        g_hi = min(g_hi, max(now_ts, g_lo + pd.Timedelta(1, "ns"))) if g_lo is not None else g_hi
+    g_lo, g_hi = _grid_span(objective, table, at, lo, hi, pd.Timestamp(now))
     grid = (
         window_grid(objective.window, g_lo, g_hi, timezone=agreement.timezone)
         if g_lo is not None and g_hi is not None
@@ -333,6 +323,32 @@ def _objective(
 
 _INSTANTS = ("deadline", "start", "stop", "end")
 _NUMBERS = ("compliance", "tier_below", "tier_credit", "credit_percent", "records", "fee", "amount")
+
+
+def _grid_span(
+    objective: Objective,
+    table: pd.DataFrame,
+    at: np.ndarray,
+    lo: pd.Timestamp | None,
+    hi: pd.Timestamp | None,
+    now: pd.Timestamp,
+) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+    """The span whose windows are reported: the evaluated span, else the records' own span; never past
+    ``as_of``. An availability objective also covers the ends of its outages (an outage that runs into
+    the next month makes that month a window too)."""
+    known = at[~np.isnat(at)]
+    if lo is None and len(known) == 0:
+        return None, None
+    g_lo = lo if lo is not None else pd.Timestamp(known.min())
+    if hi is not None:
+        g_hi = hi
+    else:
+        last = known.max() if len(known) else g_lo.to_datetime64()
+        if objective.kind is ObjectiveKind.AVAILABILITY:
+            stops = table["stop"].to_numpy(dtype="datetime64[ns]")
+            last = max(last, np.where(np.isnat(stops), now.to_datetime64(), stops).max(initial=last))
+        g_hi = pd.Timestamp(last) + pd.Timedelta(1, "ns")
+    return g_lo, min(g_hi, max(now, g_lo + pd.Timedelta(1, "ns")))
 
 
 def _concat(parts: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
