@@ -343,3 +343,12 @@ def test_jakarta_reference_sanity() -> None:
     """The reference itself: one ordinary office week is 5 × 8 h + 4 h = 44 h."""
     a = one(np.datetime64("2026-02-01T17:00", "ns"))  # Monday 2 Feb 00:00 in Jakarta
     assert JAKARTA_OFFICE.open_ns(a, a + np.timedelta64(7, "D"))[0] == 44 * 3600e9
+
+
+def test_a_mistyped_year_is_an_error_not_a_century_of_holidays() -> None:
+    from ukur.errors import DataError
+
+    cal = build(JAKARTA_OFFICE)
+    a = np.array(["2026-03-02T01:00", "1826-03-02T01:00"], dtype="datetime64[ns]")
+    with pytest.raises(DataError, match="is a year mistyped"):
+        cal.open_seconds(a, a + np.timedelta64(1, "h"))

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ukur.errors import AgreementError
+from ukur.errors import AgreementError, DataError
 from ukur.sla import calendar_spec
 from ukur.sla.duration import Duration
 from ukur.sla.timeline import DAY_NS, Timeline, build_timeline, day_number, to_local_ns
@@ -36,6 +36,7 @@ __all__ = ["BUILTIN_CALENDARS", "BusinessCalendar", "builtin_calendar"]
 
 _NAT = np.iinfo(np.int64).min
 _MAX_EXTRA_YEARS = 200
+_MAX_SPAN_YEARS = 150
 
 
 @dataclass(frozen=True)
@@ -174,6 +175,12 @@ class BusinessCalendar:
         lo = min(int(a.min()) for a in valid)
         hi = max(int(a.max()) for a in valid)
         years = np.array([lo, hi]).astype("datetime64[ns]").astype("datetime64[Y]").astype(int) + 1970
+        if years[1] - years[0] > _MAX_SPAN_YEARS:
+            first, last = np.array([lo, hi]).astype("datetime64[ns]").astype("datetime64[s]")
+            raise DataError(
+                f"timestamps run from {first} to {last} (UTC), more than {_MAX_SPAN_YEARS} years: "
+                "is a year mistyped?",
+            )
         return self.timeline(int(years[0]), int(years[1]))
 
     # ------------------------------------------------------------------ the clock
