@@ -346,7 +346,8 @@ def _grid_span(
         last = known.max() if len(known) else g_lo.to_datetime64()
         if objective.kind is ObjectiveKind.AVAILABILITY:
             stops = table["stop"].to_numpy(dtype="datetime64[ns]")
-            last = max(last, np.where(np.isnat(stops), now.to_datetime64(), stops).max(initial=last))
+            ends = np.where(np.isnat(stops), now.to_datetime64(), stops)
+            last = max(last, ends.max()) if len(ends) else last
         g_hi = pd.Timestamp(last) + pd.Timedelta(1, "ns")
     return g_lo, min(g_hi, max(now, g_lo + pd.Timedelta(1, "ns")))
 
