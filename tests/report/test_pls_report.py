@@ -194,8 +194,9 @@ def test_warnings_name_the_rule_and_mark_the_cell():
     res = estimate(Model.from_syntax("A =~ a1 + a2 + a3\nB =~ b1 + b2\nB ~ A\n"), data)
     rep = build_report(res, lang="id", min_sample=500)
     rules_used = {rule for _, rule in rep.warnings}
-    assert rules.LOADING_RULE in rules_used
-    assert rules.SAMPLE_RULE in rules_used
+    assert rules.rule("loading", "id") in rules_used
+    assert rules.rule("sample", "id") in rules_used
+    assert set(rules.RULES["loading"]) == {"en", "id"}
     outer = next(t for t in rep.tables if t.key == "outer")
     row = list(outer.frame["indicator"]).index("a3")
     assert (row, "loading") in outer.marks

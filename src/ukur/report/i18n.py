@@ -96,6 +96,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "note_cross": "Each item's highest loading is marked; it should be on its own construct.",
         "note_sig": "* p < 0.05, ** p < 0.01, *** p < 0.001 ({samples} bootstrap samples, seed {seed}).",
         "no_warnings": "No rule of thumb is broken.",
+        "ci_upper": "CI upper bound",
+        "highest_on": "highest loading on",
     },
     "id": {
         "report_title": "Hasil analisis PLS-SEM",
@@ -174,6 +176,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "note_cross": "Loading tertinggi tiap item ditandai; seharusnya pada konstruknya sendiri.",
         "note_sig": "* p < 0,05, ** p < 0,01, *** p < 0,001 ({samples} sampel bootstrap, seed {seed}).",
         "no_warnings": "Tidak ada aturan praktis yang dilanggar.",
+        "ci_upper": "batas atas CI",
+        "highest_on": "loading tertinggi pada",
     },
 }
 

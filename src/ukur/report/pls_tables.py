@@ -169,7 +169,7 @@ def build_report(
     if hypotheses is not None:
         sections.append(_hypotheses(hypotheses, lg))
     for message in result.warnings:
-        warn.append((message, "ConvergenceWarning"))
+        warn.append((message, rules.rule("convergence", lg.code)))
     paragraphs = written.paragraphs(result, lg, boot=boot, hypotheses=hypotheses)
     sections.append(Section("written", lg.t("sec_written"), paragraphs=tuple(paragraphs)))
     subtitle = lg.t("generated_by", version=result.version or "", n=result.n, n_used=result.n_used)
@@ -188,7 +188,10 @@ def _measurement(
     for i in low:
         r = recs[i]
         warn.append(
-            (f"{r['indicator']} ({r['construct']}): loading {lg.num(r['loading'])}", rules.LOADING_RULE)
+            (
+                f"{r['indicator']} ({r['construct']}): loading {lg.num(r['loading'])}",
+                rules.rule("loading", lg.code),
+            )
         )
     cols = ["construct", "indicator", "loading", "weight"]
     t_outer = _table("outer", lg, outer[cols], cols, marks=frozenset((i, "loading") for i in low))
@@ -197,12 +200,12 @@ def _measurement(
     for i, r in enumerate(rel.to_dict(orient="records")):
         if r["ave"] < rules.AVE_MIN:
             marks.add((i, "ave"))
-            warn.append((f"{r['construct']}: AVE {lg.num(r['ave'])}", rules.AVE_RULE))
+            warn.append((f"{r['construct']}: AVE {lg.num(r['ave'])}", rules.rule("ave", lg.code)))
         if len(result.model.construct(r["construct"]).indicators) > 1 and not (
             rules.RHO_C_MIN <= r["rho_c"] <= rules.RHO_C_MAX
         ):
             marks.add((i, "rho_c"))
-            warn.append((f"{r['construct']}: rho_C {lg.num(r['rho_c'])}", rules.RHO_C_RULE))
+            warn.append((f"{r['construct']}: rho_C {lg.num(r['rho_c'])}", rules.rule("rho_c", lg.code)))
     rcols = ["construct", "alpha", "rho_a", "rho_c", "ave"]
     t_rel = _table("reliability", lg, rel[rcols], rcols, marks=frozenset(marks))
     fl = result.fornell_larcker
@@ -212,7 +215,7 @@ def _measurement(
         below = fl_arr[j + 1 :, j]
         if below.size and np.nanmax(np.abs(below)) > fl_arr[j, j]:
             fl_marks.add((j, str(c)))
-            warn.append((f"{c}: √AVE {lg.num(fl_arr[j, j])}", rules.FL_RULE))
+            warn.append((f"{c}: √AVE {lg.num(fl_arr[j, j])}", rules.rule("fornell_larcker", lg.code)))
     ht = result.htmt
     ht_arr = ht.to_numpy(dtype=float)
     ht_marks = set()
@@ -225,8 +228,8 @@ def _measurement(
             upper = ht_ci.get((str(a), str(b)), ht_ci.get((str(b), str(a))))
             if v > rules.HTMT_MAX or (upper is not None and upper >= 1.0):
                 ht_marks.add((i, str(b)))
-                extra = f", CI upper {lg.num(upper)}" if upper is not None else ""
-                warn.append((f"HTMT {a} – {b}: {lg.num(v)}{extra}", rules.HTMT_RULE))
+                extra = f", {lg.t('ci_upper')} {lg.num(upper)}" if upper is not None else ""
+                warn.append((f"HTMT {a} – {b}: {lg.num(v)}{extra}", rules.rule("htmt", lg.code)))
     ht_lower = ht.where(np.triu(np.ones(ht.shape, dtype=bool), 1))
     cross = result.cross_loadings
     best = cross.to_numpy().argmax(axis=1)
@@ -234,7 +237,9 @@ def _measurement(
     own = result.outer["construct"].to_numpy()
     for i, k in enumerate(best):
         if cross.columns[k] != own[i]:
-            warn.append((f"{cross.index[i]}: highest on {cross.columns[k]}", rules.CROSS_RULE))
+            warn.append(
+                (f"{cross.index[i]}: {lg.t('highest_on')} {cross.columns[k]}", rules.rule("cross", lg.code))
+            )
     cross_frame = cross.copy()
     cross_frame.insert(0, "indicator", [str(i) for i in cross.index])
     cross_frame.columns = [str(c) for c in cross_frame.columns]
@@ -249,7 +254,9 @@ def _measurement(
     vo = result.vif_outer.reset_index()
     vo_marks = {(i, "vif") for i, v in enumerate(vo["vif"].to_numpy()) if v > rules.VIF_MAX}
     for i, _ in vo_marks:
-        warn.append((f"{vo['indicator'].iloc[i]}: VIF {lg.num(float(vo['vif'].iloc[i]))}", rules.VIF_RULE))
+        warn.append(
+            (f"{vo['indicator'].iloc[i]}: VIF {lg.num(float(vo['vif'].iloc[i]))}", rules.rule("vif", lg.code))
+        )
     vcols = ["construct", "indicator", "vif"]
     return Section(
         "measurement",
@@ -287,11 +294,11 @@ def _structural(result: PLSResult, lg: Lang, warn: list[tuple[str, str]], min_sa
         warn.append(
             (
                 f"{vi['from'].iloc[i]} -> {vi['to'].iloc[i]}: VIF {lg.num(float(vi['vif'].iloc[i]))}",
-                rules.VIF_RULE,
+                rules.rule("vif", lg.code),
             )
         )
     if min_sample is not None and result.n_used < min_sample:
-        warn.append((f"n = {result.n_used} < {min_sample}", rules.SAMPLE_RULE))
+        warn.append((f"n = {result.n_used} < {min_sample}", rules.rule("sample", lg.code)))
     values = DiagramValues(
         outer={
             str(i): float(r["weight"] if _mode(result, r["construct"]) is Mode.B else r["loading"])

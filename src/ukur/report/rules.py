@@ -2,7 +2,7 @@
 
 The thresholds are the ones of Hair, Hult, Ringle & Sarstedt (2022), *A Primer on Partial Least
 Squares Structural Equation Modeling (PLS-SEM)*, 3rd ed., ch. 4–6, unless stated otherwise. Each
-``*_RULE`` string is shown next to a warning so the reader sees which rule was applied.
+:data:`RULES` text (English or Indonesian) is shown next to a warning so the reader sees which rule was applied.
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ __all__ = [
     "REFERENCES",
     "RHO_C_MAX",
     "RHO_C_MIN",
+    "RULES",
     "VIF_MAX",
+    "rule",
 ]
 
 LOADING_MIN = 0.708
@@ -34,14 +36,51 @@ R2_LEVELS = (0.25, 0.50, 0.75)
 F2_LEVELS = (0.02, 0.15, 0.35)
 """f² of 0.02, 0.15, 0.35: small, medium, large effect (Cohen 1988)."""
 
-LOADING_RULE = "loading ≥ 0.708 (Hair et al. 2022, ch. 4)"
-AVE_RULE = "AVE ≥ 0.50 (Fornell & Larcker 1981; Hair et al. 2022, ch. 4)"
-RHO_C_RULE = "0.70 ≤ rho_C ≤ 0.95 (Hair et al. 2022, ch. 4)"
-FL_RULE = "√AVE above every correlation with another construct (Fornell & Larcker 1981)"
-HTMT_RULE = "HTMT < 0.90 and its bootstrap confidence interval below 1 (Henseler et al. 2015)"
-CROSS_RULE = "each item loads highest on its own construct (Chin 1998; Hair et al. 2022, ch. 4)"
-VIF_RULE = "VIF ≤ 5 (Hair et al. 2022, ch. 5–6)"
-SAMPLE_RULE = "n at least the inverse square root minimum for the smallest path (Kock & Hadaya 2018)"
+RULES: dict[str, dict[str, str]] = {
+    "loading": {
+        "en": "loading ≥ 0.708 (Hair et al. 2022, ch. 4)",
+        "id": "loading ≥ 0,708 (Hair et al. 2022, bab 4)",
+    },
+    "ave": {
+        "en": "AVE ≥ 0.50 (Fornell & Larcker 1981; Hair et al. 2022, ch. 4)",
+        "id": "AVE ≥ 0,50 (Fornell & Larcker 1981; Hair et al. 2022, bab 4)",
+    },
+    "rho_c": {
+        "en": "0.70 ≤ rho_C ≤ 0.95 (Hair et al. 2022, ch. 4)",
+        "id": "0,70 ≤ rho_C ≤ 0,95 (Hair et al. 2022, bab 4)",
+    },
+    "fornell_larcker": {
+        "en": "√AVE above every correlation with another construct (Fornell & Larcker 1981)",
+        "id": "√AVE lebih besar daripada setiap korelasi dengan konstruk lain (Fornell & Larcker 1981)",
+    },
+    "htmt": {
+        "en": "HTMT < 0.90 and its bootstrap confidence interval below 1 (Henseler et al. 2015)",
+        "id": "HTMT < 0,90 dan interval kepercayaan bootstrap-nya di bawah 1 (Henseler et al. 2015)",
+    },
+    "cross": {
+        "en": "each item loads highest on its own construct (Chin 1998; Hair et al. 2022, ch. 4)",
+        "id": "setiap item memiliki loading tertinggi pada konstruknya sendiri (Chin 1998; Hair et al. 2022, bab 4)",
+    },
+    "vif": {
+        "en": "VIF ≤ 5 (Hair et al. 2022, ch. 5–6)",
+        "id": "VIF ≤ 5 (Hair et al. 2022, bab 5–6)",
+    },
+    "sample": {
+        "en": "n at least the inverse square root minimum for the smallest path (Kock & Hadaya 2018)",
+        "id": "n minimal sebesar batas metode inverse square root untuk jalur terkecil (Kock & Hadaya 2018)",
+    },
+    "convergence": {
+        "en": "the PLS algorithm must converge before its results are read (Hair et al. 2022, ch. 3)",
+        "id": "algoritma PLS harus konvergen sebelum hasilnya dibaca (Hair et al. 2022, bab 3)",
+    },
+}
+"""Each rule a warning can cite, in English and Bahasa Indonesia."""
+
+
+def rule(key: str, lang: str) -> str:
+    """The text of rule ``key`` (a key of :data:`RULES`) in language ``lang``."""
+    return RULES[key][lang]
+
 
 REFERENCES = (
     "Chin, W. W. (1998). The partial least squares approach to structural equation modeling. In G. A. "
