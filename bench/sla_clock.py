@@ -49,7 +49,7 @@ def records(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
 def reference_rules() -> btd.Rules:
     """The same calendar for businesstimedelta: two work-day rules, a lunch break and the holidays."""
     zone = pytz.timezone(ZONE)
-    closed = sorted(holidays.country_holidays("ID", years=[2026], categories=("public", "government")))
+    closed = frozenset(holidays.country_holidays("ID", years=[2026], categories=("public", "government")))
     return btd.Rules(
         [
             btd.WorkDayRule(
