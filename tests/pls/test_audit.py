@@ -220,6 +220,8 @@ def test_decimal_comma_and_percent_sign_are_read():
         ("n: 30.5\n", 1, "whole number"),
         ("paths: [1, 2\n", 2, "not valid YAML"),
         ("profiles:\n  - title: x\n", 2, "needs 'rows'"),
+        ("bootstrap:\n  paths:\n    A to B: {t: 1.0}\n", 3, "must be written 'A -> B'"),
+        ("bootstrap:\n  indirect:\n    A: {t: 1.0}\n", 3, "must be written 'A -> M -> B'"),
     ],
 )
 def test_bad_yaml_names_file_and_line(text, line, message):
@@ -228,3 +230,12 @@ def test_bad_yaml_names_file_and_line(text, line, message):
     assert err.value.source == "paper.yaml"
     assert err.value.line == line
     assert message in str(err.value)
+
+
+def test_adjusted_r2_from_a_stated_number_of_predictors():
+    text = "n: 50\nr_squared:\n  Y: {r2: 0.40, adjusted: 0.374, predictors: 2}\n"
+    got = row(audit(load_reported(text)), "r2.adjusted", "Y")
+    assert got["computed"] == pytest.approx(1 - 0.6 * 49 / 47)
+    assert got["holds"]
+    bad = row(audit(load_reported(text.replace("predictors: 2", "predictors: 5"))), "r2.adjusted", "Y")
+    assert not bad["holds"]

@@ -50,7 +50,7 @@ an indirect effect ``A -> M -> B``. Every section is optional::
       Minat Beli: [Minat_Preferensial, Minat_Referensial]
     paths:                      # path coefficients (else the bootstrap table's O is used)
       Promosi -> Minat Beli: 0.211
-    r_squared:
+    r_squared:                  # predictors: k, when no paths are given
       Minat Beli: {r2: 0.886, adjusted: 0.878}
     f_squared:
       Promosi -> Minat Beli: 0.149
@@ -215,7 +215,7 @@ def load_reported(text: str, *, source: str = "table") -> Reported:
                 reader.chain(k, 2 if kind != "indirect" else 3): reader.numbers(
                     v, ("original", "mean", "stdev", "t", "p")
                 )
-                for k, (_, v) in reader.mapping(node, f"bootstrap.{kind}").items()
+                for k, v in reader.mapping(node, f"bootstrap.{kind}").values()
             }
     return Reported(
         study=reader.text(get("study")) if get("study") is not None else "",
@@ -228,7 +228,7 @@ def load_reported(text: str, *, source: str = "table") -> Reported:
         },
         paths=_pairs(reader, get("paths"), "paths"),
         r_squared={
-            k: reader.numbers(v, ("r2", "adjusted"))
+            k: reader.numbers(v, ("r2", "adjusted", "predictors"))
             for k, (_, v) in reader.mapping(get("r_squared"), "r_squared").items()
         },
         f_squared=_pairs(reader, get("f_squared"), "f_squared"),
@@ -248,7 +248,7 @@ def load_reported(text: str, *, source: str = "table") -> Reported:
 
 def _pairs(reader: _Reader, node: yaml.Node | None, what: str) -> dict[tuple[str, str], Printed]:
     out: dict[tuple[str, str], Printed] = {}
-    for key, (_, v) in reader.mapping(node, what).items():
+    for key, v in reader.mapping(node, what).values():
         a, b = reader.chain(key, 2)
         out[(a, b)] = reader.number(v)
     return out
@@ -259,7 +259,6 @@ class _Reader:
 
     def __init__(self, source: str) -> None:
         self.source = source
-        self._where: dict[str, int] = {}
 
     def error(self, node: yaml.Node, message: str) -> SpecError:
         return SpecError(
@@ -277,7 +276,6 @@ class _Reader:
             if key in out:
                 raise self.error(k, f"'{key}' appears twice in {what}")
             out[key] = (k, v)
-            self._where[key] = k.start_mark.line + 1
         return out
 
     def sequence(self, node: yaml.Node | None, what: str) -> list[yaml.Node]:
@@ -318,12 +316,13 @@ class _Reader:
                 raise self.error(knode, f"unknown field '{key}' (allowed: {', '.join(allowed)})")
         return {k: self.number(v) for k, (_, v) in items.items()}
 
-    def chain(self, text: str, length: int) -> tuple[str, ...]:
+    def chain(self, node: yaml.Node, length: int) -> tuple[str, ...]:
+        """``A -> B`` (``length`` 2) or ``A -> M -> B`` (3: any chain of at least two links)."""
+        text = self.text(node)
         parts = tuple(p.strip() for p in text.split("->"))
         if len(parts) < 2 or not all(parts) or (length == 2 and len(parts) != 2):
-            line = self._where.get(text)
             want = "'A -> B'" if length == 2 else "'A -> M -> B'"
-            raise SpecError(f"'{text}' must be written {want}", source=self.source, line=line)
+            raise self.error(node, f"'{text}' must be written {want}")
         return parts
 
     def profile(self, node: yaml.Node) -> dict[str, Any]:
@@ -553,8 +552,9 @@ def _structural(rep: Reported, paths: Mapping[tuple[str, str], Printed], out: _C
 
             note = "β′R_XX β with R_XX implied by the printed paths"
             out.derived("r2.implied", "R²", y, row["r2"], implied_r2, inputs, note)
-        if "adjusted" in row and "r2" in row and rep.n is not None and xs:
-            n, k = rep.n, len(xs)
+        k_given = row.get("predictors")
+        if "adjusted" in row and "r2" in row and rep.n is not None and (xs or k_given):
+            n, k = rep.n, int(k_given.value) if k_given else len(xs)
 
             def adjusted(x: np.ndarray, n: int = n, k: int = k) -> float:
                 return float(1 - (1 - x[0]) * (n - 1) / (n - k - 1))
