@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import jsonschema
+import yaml
 
 from ukur.errors import SpecError
 from ukur.survey._yamlmarks import Located, dotted, load_located
@@ -55,6 +56,7 @@ __all__ = [
     "Text",
     "load_questionnaire",
     "parse_questionnaire",
+    "to_yaml",
 ]
 
 VERSION = "questionnaire/v1"
@@ -279,6 +281,64 @@ class Questionnaire:
                 for a in self.attention_checks
             ],
         }
+
+
+def to_yaml(questionnaire: Questionnaire) -> str:
+    """The questionnaire as a ``questionnaire/v1`` file: ``parse_questionnaire(to_yaml(q)) == q``.
+
+    Defaults are left out (``reversed: false``, ``required: true``, ``min: 1``), so a questionnaire
+    edited in the web app is saved in the same shape a person would write.
+    """
+    q = questionnaire
+
+    def text(t: Text) -> dict[str, str]:
+        return t.to_dict()
+
+    def profile(p: ProfileQuestion) -> dict[str, Any]:
+        out: dict[str, Any] = {"code": p.code, "type": p.kind, "text": text(p.text)}
+        if not p.required:
+            out["required"] = False
+        if p.kind == "choice":
+            out["options"] = [{"code": o.code, "label": text(o.label)} for o in p.options]
+            if p.other:
+                out["other"] = True
+        else:
+            out |= {k: v for k, v in (("min", p.minimum), ("max", p.maximum)) if v is not None}
+        return out
+
+    doc: dict[str, Any] = {"ukur": VERSION, "languages": list(q.languages), "title": text(q.title)}
+    for key in ("introduction", "consent", "thanks"):
+        value = getattr(q, key)
+        if value is not None:
+            doc[key] = text(value)
+    scale: dict[str, Any] = {"points": q.scale.points}
+    if q.scale.minimum != 1:
+        scale["min"] = q.scale.minimum
+    doc["scale"] = scale | {"labels": {lang: list(labels) for lang, labels in q.scale.labels}}
+    if q.profile:
+        doc["profile"] = [profile(p) for p in q.profile]
+    doc["constructs"] = [
+        {
+            "name": c.name,
+            **({"label": text(c.label)} if c.label is not None else {}),
+            "items": [
+                {"code": i.code, "text": text(i.text), **({"reversed": True} if i.reversed else {})}
+                for i in c.items
+            ],
+        }
+        for c in q.constructs
+    ]
+    if q.attention_checks:
+        doc["attention_checks"] = [
+            {
+                "code": a.code,
+                "text": text(a.text),
+                "expected": a.expected,
+                **({"after": a.after} if a.after else {}),
+            }
+            for a in q.attention_checks
+        ]
+    return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=110)
 
 
 # --- loading ---------------------------------------------------------------------------------------
