@@ -35,7 +35,7 @@ from ukur.pls.replicate import Plan, replicate
 from ukur.pls.resample import (
     Moments,
     block_size,
-    correlations,
+    correlations_last,
     count_matrix,
     draw_rows,
     stream_key,
@@ -65,7 +65,7 @@ def _run_blocks(
     oks = []
     for first in range(start, stop, block):
         rows = draw_rows(key, first, first + block, moments.n)
-        v, ok = replicate(correlations(count_matrix(rows, moments.n), moments), plan)
+        v, ok = replicate(correlations_last(count_matrix(rows, moments.n), moments), plan, batch_last=True)
         keep = min(block, samples - first)
         values.append(v[:keep])
         oks.append(ok[:keep])
@@ -133,7 +133,7 @@ def _jackknife(plan: Plan, moments: Moments) -> np.ndarray:
         last = min(first + block, n)
         counts = np.ones((last - first, n))
         counts[np.arange(last - first), np.arange(first, last)] = 0.0
-        out[first:last], _ = replicate(correlations(counts, moments), plan)
+        out[first:last], _ = replicate(correlations_last(counts, moments), plan, batch_last=True)
     return out
 
 
@@ -164,7 +164,7 @@ def bootstrap_data(
         raise ValueError(f"workers must be at least 1, not {workers}")
     plan = Plan(model, scheme=scheme, tol=tol, max_iter=max_iter, criterion=criterion, htmt=htmt)
     moments = Moments(x)
-    original, ok = replicate(correlations(np.ones((1, moments.n)), moments), plan)
+    original, ok = replicate(correlations_last(np.ones((1, moments.n)), moments), plan, batch_last=True)
     if not ok[0]:
         raise EstimationError(
             "the model cannot be estimated on the full sample, so it cannot be bootstrapped"

@@ -113,6 +113,7 @@ def summarize(
     b = draws.shape[0]
     mean = draws.mean(axis=0)
     std = draws.std(axis=0, ddof=1 if sd == "n-1" else 0)
+    std = np.where(std <= 1e-12 * np.maximum(np.abs(mean), 1.0), 0.0, std)  # constant up to rounding
     centre = original if t_statistic == "original" else mean
     with np.errstate(divide="ignore", invalid="ignore"):
         t = np.abs(centre) / std

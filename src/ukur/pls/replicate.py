@@ -18,16 +18,17 @@ item); ``htmt="signed"`` uses the correlations themselves.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from ukur.pls import algorithm
+from ukur.pls import algorithm, kernel
 from ukur.pls.algorithm import Layout
 from ukur.pls.mediation import Effects, specific_indirect
 from ukur.pls.model import Model
 
-__all__ = ["GROUPS", "Plan", "replicate"]
+__all__ = ["GROUPS", "Plan", "replicate", "replicate_reference"]
 
 GROUPS = ("paths", "loadings", "weights", "total_effects", "indirect", "total_indirect", "r2", "f2", "htmt")
 """The statistic groups, in the column order of :func:`replicate`'s output."""
@@ -116,12 +117,100 @@ def f_squared(cc: np.ndarray, paths: np.ndarray, r2: np.ndarray, plan: Plan) -> 
     return out
 
 
-def replicate(corr: np.ndarray, plan: Plan) -> tuple[np.ndarray, np.ndarray]:
-    """Estimate the model on each correlation matrix of a stack.
+def replicate(corr: np.ndarray, plan: Plan, *, batch_last: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Estimate the model on each correlation matrix of a stack (B, p, p), with the fast kernel.
 
-    Returns ``values`` (B, m) in :data:`GROUPS` order (labels in ``plan.labels``) and ``ok`` (B,): the
-    iteration converged and every statistic is finite.  A failed problem never raises.
+    ``batch_last=True`` takes the stack as (p, p, B) (what :func:`ukur.pls.resample.correlations_last`
+    gives), saving a transpose.  Returns ``values`` (B, m) in :data:`GROUPS` order (labels in
+    ``plan.labels``) and ``ok`` (B,): the iteration converged and every statistic is finite.  A failed
+    problem never raises.
     """
+    layout, effects = plan.layout, plan.effects
+    r = corr if batch_last else np.ascontiguousarray(np.moveaxis(corr, 0, -1))  # (p, p, B)
+    p, n = r.shape[0], r.shape[-1]
+    k = layout.n_constructs
+    block = layout.block
+    with np.errstate(all="ignore"):
+        w, rw, converged = kernel.fit(
+            r,
+            block=block,
+            adjacency=layout.adjacency,
+            predecessors=layout.predecessors,
+            mode_b_blocks=tuple(layout.blocks[j] for j in np.flatnonzero(layout.mode_b)),
+            scheme=plan.scheme,
+            tol=plan.tol,
+            max_iter=plan.max_iter,
+            criterion=plan.criterion,
+        )
+        starts = np.array([b[0] for b in layout.blocks])
+        cc = kernel.segment_sum(w[:, None, :] * rw, starts, 0)
+        paths = np.zeros((k, k, n))
+        r2 = []
+        f2 = np.empty((len(effects.paths), n))
+        position = {pair: c for c, pair in enumerate(effects.paths)}
+        ok = converged.copy()
+        for j, pred in enumerate(layout.predecessors):
+            if pred.size == 0:
+                continue
+            size = pred.size
+            rhs = np.concatenate(
+                [cc[pred, j][:, None, :], np.broadcast_to(np.eye(size)[:, :, None], (size, size, n))], axis=1
+            )
+            x, good = kernel.solve(cc[pred[:, None], pred], rhs)
+            ok &= good
+            beta = x[:, 0]
+            paths[pred, j] = beta
+            r2_j = np.sum(beta * cc[pred, j], axis=0)
+            r2.append(r2_j)
+            inv_diag = x[np.arange(size), 1 + np.arange(size)]
+            for c, i in enumerate(pred.tolist()):
+                f2[position[(i, j)]] = beta[c] ** 2 / inv_diag[c] / (1.0 - r2_j)
+        total = paths.copy()
+        power = paths
+        for _ in range(k - 2):
+            power = np.einsum("ikb,kjb->ijb", power, paths)
+            total = total + power
+        chains = np.ones((len(effects.chains), n))
+        for c, chain in enumerate(effects.chains):
+            for a, b in itertools.pairwise(chain):
+                chains[c] *= paths[a, b]
+        values_abs = r if plan.htmt == "signed" else np.abs(r)
+        sums = kernel.segment_sum(kernel.segment_sum(values_abs, starts, 0), starts, 1)
+        sizes = np.array([b.size for b in layout.blocks], dtype=float)
+        within = sums[np.arange(k), np.arange(k)]
+        mono = np.where(
+            sizes[:, None] > 1, (within - sizes[:, None]) / np.maximum(sizes * (sizes - 1), 1)[:, None], 1.0
+        )
+        upper = np.triu_indices(k, 1)
+        ht = (
+            sums[upper]
+            / (sizes[upper[0]] * sizes[upper[1]])[:, None]
+            / np.sqrt(mono[upper[0]] * mono[upper[1]])
+        )
+        direct = np.array(effects.paths, dtype=np.intp).reshape(-1, 2)
+        tot = np.array(effects.total, dtype=np.intp).reshape(-1, 2)
+        ind = np.array(effects.indirect, dtype=np.intp).reshape(-1, 2)
+        rows = np.concatenate(
+            [
+                paths[direct[:, 0], direct[:, 1]],
+                rw[np.arange(p), block],
+                w,
+                total[tot[:, 0], tot[:, 1]],
+                chains,
+                (total - paths)[ind[:, 0], ind[:, 1]],
+                np.array(r2).reshape(-1, n),
+                f2,
+                ht,
+            ],
+            axis=0,
+        )
+        values = np.ascontiguousarray(rows.T)
+        ok &= np.all(np.isfinite(values), axis=1)
+    return values, ok
+
+
+def replicate_reference(corr: np.ndarray, plan: Plan) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`replicate` computed with :mod:`ukur.pls.algorithm` (batch first): the reference for tests."""
     layout, effects = plan.layout, plan.effects
     with np.errstate(all="ignore"):
         w, _, converged = algorithm.fit_weights(

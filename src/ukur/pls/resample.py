@@ -40,6 +40,7 @@ __all__ = [
     "Moments",
     "block_size",
     "correlations",
+    "correlations_last",
     "count_matrix",
     "draw_rows",
     "jackknife_counts",
@@ -110,6 +111,7 @@ class Moments:
 
     data: np.ndarray
     design: np.ndarray = field(init=False, repr=False)
+    design_t: np.ndarray = field(init=False, repr=False)
     upper: tuple[np.ndarray, np.ndarray] = field(init=False, repr=False)
     diagonal: np.ndarray = field(init=False, repr=False)
     square: np.ndarray = field(init=False, repr=False)
@@ -122,6 +124,7 @@ class Moments:
         iu = np.triu_indices(x.shape[1])
         design = np.ascontiguousarray(np.hstack([z, z[:, iu[0]] * z[:, iu[1]]]))
         object.__setattr__(self, "design", design)
+        object.__setattr__(self, "design_t", np.ascontiguousarray(design.T))
         position = np.empty((x.shape[1], x.shape[1]), dtype=np.intp)
         position[iu] = np.arange(iu[0].size)
         position.T[iu] = np.arange(iu[0].size)
@@ -138,23 +141,28 @@ class Moments:
         return int(self.data.shape[1])
 
 
-def correlations(counts: np.ndarray, moments: Moments) -> np.ndarray:
-    """(B, p, p) weighted correlation matrices of the rows given by ``counts`` (B, n).
+def correlations_last(counts: np.ndarray, moments: Moments) -> np.ndarray:
+    """(p, p, B) weighted correlation matrices of the rows given by ``counts`` (B, n), batch last.
 
-    One matrix product for all B resamples.  A resample in which an indicator has no variance gets NaN
-    in that indicator's row and column (the PLS core then marks it as failed).  Callers that need
-    bit-identical results pass blocks of a fixed shape (see the module docstring).
+    One matrix product ``[Z | P]' C'`` for all B resamples.  A resample in which an indicator has no
+    variance gets NaN in that indicator's row and column (the PLS kernel then marks it as failed).
+    Callers that need bit-identical results pass blocks of a fixed shape (see the module docstring).
     """
     p = moments.p
-    total = counts.sum(axis=1, keepdims=True)
-    sums = counts @ moments.design / total
-    mean = sums[:, :p]
+    total = counts.sum(axis=1)
+    sums = moments.design_t @ counts.T / total
+    mean = sums[:p]
     i, j = moments.upper
-    cov = sums[:, p:] - mean[:, i] * mean[:, j]
-    var = cov[:, moments.diagonal]
-    scale = sums[:, p:][:, moments.diagonal]
+    second = sums[p:]
+    cov = second - mean[i] * mean[j]
+    var = cov[moments.diagonal]
     with np.errstate(invalid="ignore", divide="ignore"):
-        sd = np.sqrt(np.where(var > 1e-12 * scale, var, np.nan))
-        r = cov / (sd[:, i] * sd[:, j])
-    r[:, moments.diagonal] = 1.0 + 0.0 * sd  # exactly 1, or NaN for an indicator without variance
-    return np.take(r, moments.square, axis=1).reshape(counts.shape[0], p, p)
+        sd = np.sqrt(np.where(var > 1e-12 * second[moments.diagonal], var, np.nan))
+        r = cov / (sd[i] * sd[j])
+    r[moments.diagonal] = 1.0 + 0.0 * sd  # exactly 1, or NaN for an indicator without variance
+    return r[moments.square].reshape(p, p, counts.shape[0])
+
+
+def correlations(counts: np.ndarray, moments: Moments) -> np.ndarray:
+    """(B, p, p) weighted correlation matrices of the rows given by ``counts`` (B, n), batch first."""
+    return np.moveaxis(correlations_last(counts, moments), -1, 0)
