@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import typer
 
 from ukur import __version__
-from ukur.cli import db, pls, sla, survey, users
+from ukur.cli import db, pls, serve, sla, survey, users
 from ukur.errors import UkurError
 
 app = typer.Typer(
@@ -27,6 +27,7 @@ app.add_typer(sla.app, name="sla")
 app.add_typer(survey.app, name="survey")
 app.add_typer(db.app, name="db")
 app.add_typer(users.app, name="users")
+app.command("serve")(serve.serve)
 
 
 @app.callback(invoke_without_command=True)

@@ -1,0 +1,56 @@
+"""``ukur serve``: run the web application (``--demo``: create, migrate and fill a fresh database first)."""
+
+from __future__ import annotations
+
+import typer
+
+from ukur.config import load_settings
+
+
+def serve(
+    host: str | None = typer.Option(None, "--host", help="Address to listen on (default 127.0.0.1)."),
+    port: int | None = typer.Option(None, "--port", help="Port to listen on (default 8000)."),
+    database_url: str | None = typer.Option(
+        None, "--database-url", help="SQLAlchemy URL (default: UKUR_DATABASE_URL or sqlite:///./ukur.db)."
+    ),
+    demo: bool = typer.Option(
+        False, "--demo", help="Migrate the database and, when it is empty, load the demo data and accounts."
+    ),
+) -> None:
+    """Serve the web app and the API (docs at /api/docs); the database must be migrated unless --demo."""
+    import uvicorn
+
+    from ukur.store import make_engine, make_session_factory, migrate, transaction
+    from ukur.store.accounts import count_users
+    from ukur.store.demo import find_examples, load_demo
+    from ukur.web import create_app
+    from ukur.web.logs import configure_logging
+
+    settings = load_settings(host=host, port=port, database_url=database_url)
+    if demo:
+        engine = make_engine(settings.database_url)
+        try:
+            migrate.upgrade(engine)
+            with transaction(make_session_factory(engine)) as session:
+                result = load_demo(session, find_examples()) if count_users(session) == 0 else None
+        finally:
+            engine.dispose()
+        if result is not None:
+            typer.echo("Demo data loaded: " + (", ".join(result.loaded) or "accounts only"))
+            for skipped in result.skipped:
+                typer.echo(f"  skipped {skipped}")
+            typer.echo("Demo accounts (passwords are shown only now):")
+            for email, role, password in result.accounts:
+                typer.echo(f"  {role:<10} {email:<28} {password}")
+    app = create_app(settings)
+    configure_logging(settings.log_level)
+    typer.echo(f"ukur is serving on http://{settings.host}:{settings.port}/ (Ctrl+C stops it)")
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        access_log=False,
+        proxy_headers=True,
+        forwarded_allow_ips="127.0.0.1",
+    )
