@@ -21,9 +21,10 @@ from ukur.pls.bootstrap_result import BootstrapResult
 from ukur.pls.hypotheses import HypothesisResult
 from ukur.pls.model import Mode
 from ukur.pls.result import PLSResult
-from ukur.report import rules
+from ukur.report import rules, written
 from ukur.report.diagram import DiagramValues, render_svg
 from ukur.report.i18n import MESSAGES, Lang, get_lang
+from ukur.report.written import ARROW
 
 __all__ = [
     "Figure",
@@ -147,8 +148,6 @@ def build_report(
     ``min_sample`` the minimum sample size of the inverse square root method (Kock & Hadaya 2018) for
     the smallest path, computed by the caller, used for the sample-size warning.
     """
-    from ukur.report import written
-
     lg = get_lang(lang)
     warn: list[tuple[str, str]] = []
     sections: list[Section] = []
@@ -293,7 +292,7 @@ def _structural(result: PLSResult, lg: Lang, warn: list[tuple[str, str]], min_sa
     for i, _ in vi_marks:
         warn.append(
             (
-                f"{vi['from'].iloc[i]} -> {vi['to'].iloc[i]}: VIF {lg.num(float(vi['vif'].iloc[i]))}",
+                f"{vi['from'].iloc[i]}{ARROW}{vi['to'].iloc[i]}: VIF {lg.num(float(vi['vif'].iloc[i]))}",
                 rules.rule("vif", lg.code),
             )
         )
@@ -341,14 +340,11 @@ def _boot_frame(frame: pd.DataFrame, effect: pd.Series | list[str]) -> pd.DataFr
 def _bootstrap(result: PLSResult, boot: BootstrapResult, lg: Lang) -> Section:
     heads = ["effect", "original", "boot_mean", "std", "t", "p", "ci_low", "ci_high", "sig"]
     note = lg.t("note_sig", samples=boot.samples, seed=boot.seed)
-    names = lambda f: [" -> ".join(map(str, k)) for k in f.index]  # noqa: E731
+    names = lambda f: [ARROW.join(map(str, k)) for k in f.index]  # noqa: E731
     tables = [_table("boot_paths", lg, _boot_frame(boot.paths, names(boot.paths)), heads, note=note)]
     if not boot.indirect.empty:
-        tables.append(
-            _table(
-                "boot_indirect", lg, _boot_frame(boot.indirect, list(boot.indirect.index)), heads, note=note
-            )
-        )
+        chains = [ARROW.join(map(str, c)) for c in boot.indirect["chain"]]
+        tables.append(_table("boot_indirect", lg, _boot_frame(boot.indirect, chains), heads, note=note))
     if not boot.total_effects.empty:
         tables.append(
             _table(
@@ -374,7 +370,7 @@ def _hypotheses(h: HypothesisResult, lg: Lang) -> Section:
     frame = pd.DataFrame(
         {
             "label": t["label"].astype(str),
-            "effect": t["effect"].astype(str),
+            "effect": [ARROW.join(c) for c in t["chain"]],
             "original": t["original"],
             "t": t["t"],
             "p": t["p"],

@@ -18,6 +18,9 @@ from ukur.pls.result import PLSResult
 from ukur.report import rules
 from ukur.report.i18n import Lang
 
+ARROW = " → "
+"""How effects are written in the report (``A → M → B``): lines break only at spaces, unlike ``->``."""
+
 __all__ = ["paragraphs"]
 
 
@@ -236,7 +239,7 @@ def _hypotheses(h: HypothesisResult, lg: Lang) -> str:
             verdict = "supported" if r["supported"] else "not supported"
         else:
             verdict = "diterima" if r["supported"] else "ditolak"
-        parts.append(f"{r['label']} ({r['effect']}: {stat}) {verdict}")
+        parts.append(f"{r['label']} ({ARROW.join(r['chain'])}: {stat}) {verdict}")
     if _en(lg):
         return f"Hypotheses. With a significance level of {alpha} ({h.tails}-tailed bootstrap test; Hair et al., 2022): {'; '.join(parts)}."
     return f"Hipotesis. Pada taraf signifikansi {alpha} (uji bootstrap {h.tails} sisi; Hair et al., 2022): {'; '.join(parts)}."
@@ -254,7 +257,7 @@ def _paths(boot: BootstrapResult, lg: Lang) -> str:
             if _en(lg)
             else ("signifikan" if sig else "tidak signifikan")
         )
-        parts.append(f"{a} -> {b} ({stat}) {word}")
+        parts.append(f"{a}{ARROW}{b} ({stat}) {word}")
     if _en(lg):
         return f"Path coefficients. At a significance level of {lg.num(alpha, 2)} (Hair et al., 2022): {'; '.join(parts)}."
     return f"Koefisien jalur. Pada taraf signifikansi {lg.num(alpha, 2)} (Hair et al., 2022): {'; '.join(parts)}."
@@ -263,7 +266,7 @@ def _paths(boot: BootstrapResult, lg: Lang) -> str:
 def _mediation(boot: BootstrapResult, lg: Lang) -> str:
     alpha = float(boot.options.alpha)
     parts = []
-    for effect, r in boot.indirect.iterrows():
+    for _, r in boot.indirect.iterrows():
         chain = r["chain"]
         direct = boot.paths.loc[(chain[0], chain[-1])] if (chain[0], chain[-1]) in boot.paths.index else None
         ind_sig = r["p"] < alpha
@@ -278,7 +281,7 @@ def _mediation(boot: BootstrapResult, lg: Lang) -> str:
             kind = "competitive partial mediation" if _en(lg) else "mediasi parsial kompetitif"
         stat = _stat(lg, float(r["original"]), float(r["t"]), float(r["p"]))
         ci = f"CI [{lg.num(r['ci_low'])}; {lg.num(r['ci_high'])}]"
-        parts.append(f"{effect} ({stat}, {ci}): {kind}")
+        parts.append(f"{ARROW.join(chain)} ({stat}, {ci}): {kind}")
     if _en(lg):
         return (
             f"Mediation. Specific indirect effects, read with Zhao, Lynch & Chen (2010): {'; '.join(parts)}. An "
