@@ -7,13 +7,14 @@ import csv
 import io
 import math
 
+import numpy as np
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ukur.errors import DataError
 from ukur.io import parse_table
-from ukur.io.cells import parse_number
+from ukur.io.cells import _convert_column, _na_markers, parse_number
 
 ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ éüñçà_-'"
 DIALECTS = [(",", "."), (";", ","), ("\t", ","), ("\t", ".")]
@@ -108,3 +109,31 @@ def test_garbage_gives_dataerror_or_frame(data, name, na):
     else:
         assert isinstance(frame, pd.DataFrame)
         assert len(frame.attrs["lines"]) == len(frame)
+
+
+CELL_TEXT = st.one_of(
+    st.sampled_from(["", " ", "-99", "NA", "1.234,5", "1.234", "3,5", ",5", "5.", "+.5", "1e3", "007", "-0"]),
+    st.integers(-(10**20), 10**20).map(str),
+    finite.map(repr),
+    finite.map(lambda f: repr(f).replace(".", ",")),
+    st.text(alphabet="0123456789.,+-e aX", max_size=8),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    column=st.lists(CELL_TEXT, min_size=1, max_size=12),
+    decimal_comma=st.booleans(),
+    na=st.lists(st.sampled_from(["-99", "NA", "0", "1,5", "x"]), max_size=2),
+)
+def test_text_fast_path_matches_the_general_rules(column, decimal_comma, na):
+    na_text, na_num = _na_markers(na)
+    kwargs = {"na_text": na_text, "na_num": na_num, "decimal_comma": decimal_comma, "text_numbers": True}
+    fast = _convert_column(column, **kwargs)
+    slow = _convert_column(column, fast=False, **kwargs)
+    if isinstance(slow, list):
+        assert fast == slow
+    else:
+        assert isinstance(fast, np.ndarray)
+        assert fast.dtype == slow.dtype
+        np.testing.assert_array_equal(fast, slow)

@@ -88,12 +88,62 @@ def _blank(cell: Cell) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
-def _drop_trailing_empty_columns(header: list[Cell], rows: list[list[Cell]]) -> int:
+def _drop_trailing_empty_columns(header: list[Cell], columns: list[tuple[Cell, ...]]) -> int:
     """How many columns to keep: unnamed trailing columns with no value anywhere are residue."""
     keep = len(header)
-    while keep > 0 and _blank(header[keep - 1]) and all(_blank(r[keep - 1]) for r in rows):
+    while keep > 0 and _blank(header[keep - 1]) and all(_blank(c) for c in columns[keep - 1]):
         keep -= 1
     return keep
+
+
+def _whole_column(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """A pattern matching newline-joined cells that each match ``pattern`` (one C-level regex run)."""
+    return re.compile(f"(?:{pattern.pattern}\n)*{pattern.pattern}", re.ASCII)
+
+
+_COLUMN = {
+    (False, False): _whole_column(_POINT),
+    (False, True): _whole_column(_POINT_INT),
+    (True, False): _whole_column(_COMMA),
+    (True, True): _whole_column(_COMMA_INT),
+}
+
+
+def _convert_text_column(
+    cells: Sequence[str], *, na_text: frozenset[str], na_num: frozenset[float], decimal_comma: bool
+) -> np.ndarray | list[str | None] | None:
+    """Fast path of :func:`_convert_column` for a column of text cells (every CSV column).
+
+    Whole columns are checked with one regular expression over the newline-joined cells and converted
+    by NumPy; ``None`` asks the caller to use the general path (integers too long for ``int64``).
+    """
+    texts = [c.strip() for c in cells]
+    keep = np.fromiter((bool(t) and t not in na_text for t in texts), dtype=bool, count=len(texts))
+    present = [t for t, k in zip(texts, keep, strict=True) if k]
+    if not present:
+        return np.full(len(texts), np.nan)
+    joined = "\n".join(present)
+    comma = decimal_comma and "," in joined
+    if _COLUMN[(comma, True)].fullmatch(joined):
+        if max(len(t) for t in present) > 18:
+            return None
+        plain = joined.replace(".", "") if comma else joined
+        values: np.ndarray = np.array(plain.split("\n")).astype(np.int64)
+    elif _COLUMN[(comma, False)].fullmatch(joined):
+        plain = joined.replace(".", "").replace(",", ".") if comma else joined
+        values = np.array(plain.split("\n")).astype(np.float64)
+    else:
+        return [t if k else None for t, k in zip(texts, keep, strict=True)]
+    hit = (
+        np.isin(values.astype(np.float64), np.array(sorted(na_num)))
+        if na_num
+        else np.zeros(len(values), bool)
+    )
+    if keep.all() and not hit.any() and values.dtype == np.int64:
+        return values
+    out = np.full(len(texts), np.nan)
+    out[keep] = np.where(hit, np.nan, values.astype(np.float64))
+    return out
 
 
 def _convert_column(
@@ -103,8 +153,22 @@ def _convert_column(
     na_num: frozenset[float],
     decimal_comma: bool,
     text_numbers: bool,
+    fast: bool = True,
+    all_text: bool = False,
 ) -> np.ndarray | list[str | None]:
-    """Typed values of one column (see the module docstring for the rules)."""
+    """Typed values of one column (see the module docstring for the rules).
+
+    ``fast=False`` skips the text fast path; tests use it as the reference the fast path must match.
+    """
+    if fast and text_numbers and (all_text or all(type(c) is str for c in cells)):
+        quick = _convert_text_column(
+            cells,  # type: ignore[arg-type]
+            na_text=na_text,
+            na_num=na_num,
+            decimal_comma=decimal_comma,
+        )
+        if quick is not None:
+            return quick
     cleaned: list[str | int | float | None] = []
     for c in cells:
         if isinstance(c, str):
@@ -142,28 +206,31 @@ def build_frame(
     na_values: Iterable[object] = (),
     decimal_comma: bool = False,
     text_numbers: bool = True,
+    all_text: bool = False,
 ) -> pd.DataFrame:
     """A typed frame from a header and rows of equal length; ``lines[i]`` is the file line of row i.
 
     ``text_numbers=False`` keeps text cells as text even when they look like numbers (JSON, where
-    ``"00123"`` is deliberately a string). The frame's ``attrs`` hold ``source`` and ``lines``.
+    ``"00123"`` is deliberately a string); ``all_text=True`` promises that every cell is a ``str``
+    (CSV), which skips a per-cell type check. The frame's ``attrs`` hold ``source`` and ``lines``.
     """
     head = list(header)
-    body = [list(r) for r in rows]
-    keep = _drop_trailing_empty_columns(head, body)
+    columns: list[tuple[Cell, ...]] = list(zip(*rows, strict=True)) if rows else [() for _ in head]
+    keep = _drop_trailing_empty_columns(head, columns)
     names = _check_header(head[:keep], source=source, line=header_line)
     na_text, na_num = _na_markers(na_values)
     data: dict[str, object] = {}
-    for j, name in enumerate(names):
+    for name, cells in zip(names, columns, strict=False):
         values = _convert_column(
-            [r[j] for r in body],
+            cells,
             na_text=na_text,
             na_num=na_num,
             decimal_comma=decimal_comma,
             text_numbers=text_numbers,
+            all_text=all_text,
         )
         data[name] = values if isinstance(values, np.ndarray) else pd.Series(values)
-    frame = pd.DataFrame(data, index=pd.RangeIndex(len(body)))
+    frame = pd.DataFrame(data, index=pd.RangeIndex(len(rows)))
     frame.attrs["source"] = source
     frame.attrs["lines"] = tuple(int(n) for n in lines)
     return frame

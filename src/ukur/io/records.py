@@ -64,6 +64,7 @@ def parse_json(text: str, *, na_values: Iterable[object] = (), source: str) -> p
         raise _fail(text, i, "expected a JSON array of records ('[' ... ']')", source)
     i += 1
     records: list[tuple[int, dict[str, object]]] = []
+    line, counted = 1, 0  # newlines are counted incrementally: records are many, the text is long
     while True:
         while i < len(text) and text[i] in _WHITESPACE:
             i += 1
@@ -78,7 +79,9 @@ def parse_json(text: str, *, na_values: Iterable[object] = (), source: str) -> p
             raise _fail(text, i, "malformed JSON: nested too deeply", source) from None
         if not isinstance(value, dict):
             raise _fail(text, i, f"record {len(records) + 1} is not a JSON object", source)
-        records.append((_position(text, i)[0], value))
+        line += text.count("\n", counted, i)
+        counted = i
+        records.append((line, value))
         i = end
         while i < len(text) and text[i] in _WHITESPACE:
             i += 1

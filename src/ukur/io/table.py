@@ -171,33 +171,33 @@ def parse_csv(text: str, *, na_values: Iterable[object] = (), source: str) -> pd
         raise DataError("the file contains NUL bytes; is it really a text file?", source=source, line=line)
     sep = sniff_separator(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    records: list[list[str]] = []
+    ends: list[int] = []
+    try:
+        for record in reader:
+            records.append(record)
+            ends.append(reader.line_num)
+    except csv.Error as exc:
+        raise DataError(f"malformed CSV: {exc}", source=source, line=reader.line_num + 1) from None
+    # A record starts on the line after the previous one ended (blank lines are records of their own).
+    starts = [1, *(e + 1 for e in ends[:-1])]
+    filled = [k for k, r in enumerate(records) if "".join(r).strip()]
     header: list[Cell] | None = None
     header_line = 1
-    rows: list[list[Cell]] = []
-    lines: list[int] = []
-    try:
-        while True:
-            start = reader.line_num + 1
-            try:
-                record = next(reader)
-            except StopIteration:
-                break
-            if all(not f.strip() for f in record):
-                continue
-            if header is None:
-                header, header_line = list(record), start
-                continue
-            if len(record) != len(header):
-                raise DataError(
-                    f"line {start} has {len(record)} fields but the header has {len(header)} "
-                    f"(separator {_describe(sep)})",
-                    source=source,
-                    line=start,
-                )
-            rows.append(list(record))
-            lines.append(start)
-    except csv.Error as exc:
-        raise DataError(f"malformed CSV: {exc}", source=source, line=reader.line_num) from None
+    if filled:
+        header, header_line = list(records[filled[0]]), starts[filled[0]]
+        filled = filled[1:]
+        width = len(header)
+        ragged = next((k for k in filled if len(records[k]) != width), None)
+        if ragged is not None:
+            line, got = starts[ragged], len(records[ragged])
+            raise DataError(
+                f"line {line} has {got} fields but the header has {width} (separator {_describe(sep)})",
+                source=source,
+                line=line,
+            )
+    rows = [records[k] for k in filled]
+    lines = [starts[k] for k in filled]
     if header is None:
         raise DataError("the file is empty", source=source)
     frame = build_frame(
@@ -208,6 +208,7 @@ def parse_csv(text: str, *, na_values: Iterable[object] = (), source: str) -> pd
         header_line=header_line,
         na_values=na_values,
         decimal_comma=sep != ",",
+        all_text=True,
     )
     frame.attrs["separator"] = sep
     return frame
