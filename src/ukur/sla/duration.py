@@ -146,9 +146,6 @@ def parse_percent(text: str | float, *, field: str | None = None) -> float:
     return value
 
 
-_OFFSET = r"\d:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:[Zz]|[+-]\d{2}(?::?\d{2})?)$"
-
-
 def parse_timestamps(
     values: Iterable[object] | pd.Series | np.ndarray,
     *,
@@ -189,40 +186,46 @@ def parse_timestamps(
         return series.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
     if series.dtype.kind == "M":
         return _localize(series, zone).to_numpy(dtype="datetime64[ns]")
-    result = pd.Series(np.full(len(series), np.datetime64("NaT", "ns")))
-    as_object = series.astype(object)
-    absent = as_object.isna().to_numpy()
-    try:
-        stripped = as_object.str.strip()
-    except AttributeError:
-        stripped = pd.Series(np.nan, index=as_object.index, dtype=object)
-    is_text = stripped.notna().to_numpy()
-    missing = absent | (is_text & (stripped == "").to_numpy())
-    texts = stripped[is_text & ~missing]
-    with_offset = texts.str.contains(_OFFSET, regex=True)
-    parts = []
-    if with_offset.any():
-        aware = pd.to_datetime(texts[with_offset], format="ISO8601", utc=True, errors="coerce")
-        parts.append(aware.dt.tz_localize(None))
-    if (~with_offset).any():
-        naive = pd.to_datetime(texts[~with_offset], format="ISO8601", errors="coerce")
-        parts.append(_localize(naive, zone))
-    others = as_object[~missing & ~is_text]
-    if len(others):
-        parts.append(_convert_objects(others, zone))
-    for part in parts:
-        result.loc[part.index] = part.astype("datetime64[ns]").to_numpy()
-    bad = ~missing & result.isna().to_numpy()
+    raw = series.to_numpy(dtype=object)
+    absent = series.isna().to_numpy()
+    if pd.api.types.infer_dtype(raw, skipna=True) in {"string", "empty"}:
+        is_text = ~absent  # the usual case, decided in C
+    else:
+        is_text = np.fromiter((isinstance(v, str) for v in raw), dtype=bool, count=len(raw))
+    text = np.strings.strip(raw[is_text].astype(str)) if is_text.any() else np.array([], dtype=str)
+    blank = np.zeros(len(raw), dtype=bool)
+    blank[is_text] = text == ""
+    missing = absent | blank
+    keep = text != ""
+    text, text_rows = text[keep], np.flatnonzero(is_text)[keep]
+    result = np.full(len(raw), np.datetime64("NaT", "ns"))
+    if len(text):
+        # an offset is a 'Z' at the end or a sign after the first ':' of the time (date hyphens come before it)
+        colon = np.strings.find(text, ":")
+        after_time = np.maximum(np.strings.rfind(text, "+"), np.strings.rfind(text, "-"))
+        with_offset = np.strings.endswith(text, "Z") | np.strings.endswith(text, "z")
+        with_offset |= (colon >= 0) & (after_time > colon)
+        if with_offset.any():
+            aware = pd.to_datetime(pd.Series(text[with_offset]), format="ISO8601", utc=True, errors="coerce")
+            result[text_rows[with_offset]] = aware.dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
+        if (~with_offset).any():
+            naive = pd.to_datetime(pd.Series(text[~with_offset]), format="ISO8601", errors="coerce")
+            result[text_rows[~with_offset]] = _localize(naive, zone).to_numpy(dtype="datetime64[ns]")
+    others = ~missing & ~is_text
+    if others.any():
+        converted = _convert_objects(pd.Series(raw[others], dtype=object), zone)
+        result[others] = converted.to_numpy(dtype="datetime64[ns]")
+    bad = ~missing & np.isnat(result)
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
         raise DataError(
-            f"row {row + 1}: {as_object.iloc[row]!r} is not an ISO 8601 timestamp "
+            f"row {row + 1}: {raw[row]!r} is not an ISO 8601 timestamp "
             "(expected e.g. '2026-03-02 09:15' or '2026-03-02T09:15:00+07:00')",
             source=source,
             line=int(lines[row]) if lines is not None and len(lines) > row else row + 1 + header_lines,
             field=field,
         )
-    return result.to_numpy(dtype="datetime64[ns]")
+    return result
 
 
 def _localize(naive: pd.Series, zone: ZoneInfo) -> pd.Series:
