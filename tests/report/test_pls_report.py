@@ -211,3 +211,32 @@ def test_languages_define_the_same_labels_and_numbers_differ_in_the_decimal_mark
     assert get_lang("en").join(["a", "b", "c"]) == "a, b and c"
     with pytest.raises(SpecError):
         get_lang("fr")
+
+
+@pytest.mark.slow
+def test_ecsi_with_formative_and_single_item_constructs_renders_in_every_format():
+    """The 7-construct ECSI model on mobi.csv (250 rows), Quality made formative, Complaints one item."""
+    from pathlib import Path
+
+    from docx import Document
+
+    from tests.report import models
+    from ukur.pls.bootstrap import bootstrap
+
+    data = pd.read_csv(Path(__file__).resolve().parents[3] / "shared" / "data" / "mobi.csv")
+    text = models.ecsi().to_syntax().replace("Quality =~", "Quality <~")
+    model = Model.from_syntax(text)
+    res = estimate(model, data)
+    boot = bootstrap(res, samples=50, seed=2)
+    rep = build_report(res, boot=boot, lang="en")
+    paragraphs = [p for s in rep.sections for p in s.paragraphs]
+    assert any(p.startswith("Mediation.") for p in paragraphs)
+    outer = next(t for t in rep.tables if t.key == "outer")
+    quality = outer.frame["construct"] == "Quality"
+    assert not any((i, "loading") in outer.marks for i in np.flatnonzero(quality))  # Mode B: no loading rule
+    parser = _Tables()
+    parser.feed(render_html(rep))
+    assert len(_body(parser.tables["boot_indirect"])) == len(boot.indirect)
+    wb = load_workbook(io.BytesIO(render_xlsx(rep)))
+    assert len(wb.sheetnames) == len(rep.tables) + 3
+    assert len(Document(io.BytesIO(render_docx(rep))).tables) == len(rep.tables)
