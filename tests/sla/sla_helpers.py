@@ -37,9 +37,11 @@ def make(body: str, *, id: str = "test", parents: Mapping[str, Agreement] | None
     return load_agreement(text, source=f"{id}.yaml", parents=parents)
 
 
-def frame(rows: list[dict[str, object]], source: str = "records.csv") -> pd.DataFrame:
+def frame(
+    rows: list[dict[str, object]], source: str = "records.csv", columns: list[str] | None = None
+) -> pd.DataFrame:
     """A record frame as ``ukur.io.read_table`` would return it (text cells, ``attrs['source']``)."""
-    table = pd.DataFrame(rows)
+    table = pd.DataFrame(rows, columns=columns)
     table.attrs["source"] = source
     return table
 

@@ -322,7 +322,9 @@ def _objective(
 
 
 _INSTANTS = ("deadline", "start", "stop", "end")
-_NUMBERS = ("compliance", "tier_below", "tier_credit", "credit_percent", "records", "fee", "amount")
+_NUMBERS = ("compliance", "tier_below", "tier_credit", "credit_percent", "records", "fee", "amount", "goal",
+            "budget_used", "budget_remaining", "burn_rate", "elapsed_fraction", "compensation")  # fmt: skip
+_COUNTS = ("total", "met", "breached", "at_risk", "open", "excluded", "invalid")
 
 
 def _grid_span(
@@ -361,6 +363,8 @@ def _concat(parts: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
             table[name] = table[name].astype("datetime64[ns]")
         elif name in _NUMBERS or name.endswith("_seconds"):
             table[name] = table[name].astype(float)
+        elif name in _COUNTS:
+            table[name] = table[name].astype(np.int64)
     return table
 
 
