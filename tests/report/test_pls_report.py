@@ -240,3 +240,16 @@ def test_ecsi_with_formative_and_single_item_constructs_renders_in_every_format(
     wb = load_workbook(io.BytesIO(render_xlsx(rep)))
     assert len(wb.sheetnames) == len(rep.tables) + 3
     assert len(Document(io.BytesIO(render_docx(rep))).tables) == len(rep.tables)
+
+
+def test_profile_table_orders_categories_and_adds_up():
+    from ukur.report.pls_tables import profile_table
+
+    lg = get_lang("id")
+    data = pd.DataFrame({"edu": pd.Categorical(["SLTA", "S1", "SLTP", "SLTA", None], ["SLTP", "SLTA", "S1"])})
+    t = profile_table(data, "edu", lg)
+    assert list(t.frame["category"]) == ["SLTP", "SLTA", "S1", "—", "Jumlah"]
+    assert list(t.frame["count"]) == [1, 2, 1, 1, 5]
+    assert t.frame["percent"].iloc[:-1].sum() == pytest.approx(100.0)
+    ages = profile_table(pd.DataFrame({"age": [10, 9, 10, 2]}), "age", lg)
+    assert list(ages.frame["category"]) == ["2", "9", "10", "Jumlah"]

@@ -99,9 +99,21 @@ def sig_mark(p: float) -> str:
 
 
 def profile_table(data: pd.DataFrame, column: str, lang: Lang) -> ReportTable:
-    """Counts and percentages of a categorical column, with a total row that adds up (missing shown)."""
-    counts = data[column].astype("string").fillna("—").value_counts(sort=False)
-    counts = counts.sort_index(key=lambda s: s.map(lambda v: (v == "—", v)))
+    """Counts and percentages of a categorical column, with a total row that adds up (missing shown).
+
+    Categories keep the order of a pandas ``Categorical`` column; otherwise numbers sort numerically
+    and text alphabetically; missing answers ("—") come last.
+    """
+    col = data[column]
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        order = [str(c) for c in col.cat.categories]
+    else:
+        values = col.dropna().unique().tolist()
+        numeric = all(isinstance(v, (int, float, np.integer, np.floating)) for v in values)
+        order = [str(v) for v in (sorted(values) if numeric else sorted(values, key=str))]
+    labels = col.map(lambda v: v if pd.isna(v) else str(v)).astype("string").fillna("—")
+    counts = labels.value_counts(sort=False).reindex([*order, "—"]).dropna().astype(int)
+    counts = counts[counts > 0]
     total = int(counts.sum())
     frame = pd.DataFrame(
         {
