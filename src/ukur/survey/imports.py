@@ -293,15 +293,19 @@ def _blank(value: object) -> bool:
 
 
 def _blank_mask(cells: pd.Series) -> np.ndarray:
-    """Cells with no answer: missing, or text of spaces only."""
-    text = cells.map(lambda v: v.strip() if isinstance(v, str) else v)
-    return (text.isna() | text.eq("")).to_numpy(dtype=bool)
+    """Cells with no answer: missing, or text of spaces only (decided once per distinct value)."""
+    spaces = [v for v in cells.dropna().unique() if _blank(v)]
+    return (cells.isna() | cells.isin(spaces)).to_numpy(dtype=bool)
 
 
 def _decode(cells: pd.Series, decoded: Mapping[object, Any]) -> tuple[pd.Series, np.ndarray]:
-    """Map every cell through ``decoded`` (built from the unique values); mask the unreadable ones."""
+    """Map every cell through ``decoded`` (built from the distinct values); mask the unreadable ones.
+
+    The lookup is a hash join of the column against the distinct values, not a Python call per cell.
+    """
     blank = _blank_mask(cells)
-    values = cells.map(lambda v: decoded.get(v) if not _blank(v) else None)
+    table = {k: v for k, v in decoded.items() if v is not None and not _blank(k)}
+    values = cells.map(table)
     bad = ~blank & values.isna().to_numpy(dtype=bool)
     return values, bad
 
@@ -378,7 +382,7 @@ def _timestamps(column: pd.Series) -> tuple[pd.Series, np.ndarray]:
         return values, np.zeros(len(column), dtype=bool)
     cells = column.astype("object")
     blank = _blank_mask(cells)
-    texts = cells.map(lambda v: None if _blank(v) else str(v).strip()).astype("object")
+    texts = cells.map({v: str(v).strip() for v in cells.dropna().unique() if not _blank(v)}).astype("object")
     zone = texts.str.extract(_ZONE)
     bare = texts.str.replace(_ZONE, "", regex=True)
     best: pd.Series | None = None

@@ -121,12 +121,18 @@ class Screening:
         """Drop the respondents flagged by ``checks``; each exclusion lists every chosen check it failed."""
         chosen = tuple(dict.fromkeys(check_name(c) for c in checks))
         hits = self.issues[self.issues["check"].isin(chosen)]
+        lines = hits.drop_duplicates("respondent").set_index("respondent")["line"].sort_index()
         reasons = (
-            hits.groupby("respondent", sort=True)
-            .agg(line=("line", "first"), checks=("check", lambda s: ",".join(dict.fromkeys(s))),
-                 reasons=("detail", lambda s: "; ".join(s)))
+            pd.DataFrame(
+                {
+                    "line": lines,
+                    "checks": _joined(hits, "check", ","),
+                    "reasons": _joined(hits, "detail", "; "),
+                }
+            )
+            .rename_axis("respondent")
             .reset_index()
-        )  # fmt: skip
+        )
         dropped = set(reasons["respondent"].astype(int))
         data = self.imported.data
         kept = data.loc[~data.index.isin(list(dropped))]
@@ -169,6 +175,20 @@ class Cleaned:
             "kept": len(self.data),
             "excluded": records(self.excluded),
         }
+
+
+def _joined(issues: pd.DataFrame, column: str, sep: str) -> pd.Series:
+    """Per respondent, ``column`` of its issues joined by ``sep`` in check order (one column op per check)."""
+    if issues.empty:
+        return pd.Series(dtype="object", index=pd.Index([], name="respondent"))
+    wide = issues.pivot(index="respondent", columns="check", values=column)
+    out = pd.Series("", index=wide.index, dtype="object")
+    for check in (c for c in CHECKS if c in wide.columns):
+        value = wide[check]
+        present = value.notna()
+        glue = np.where((out != "") & present, sep, "")
+        out = out + glue + value.fillna("").astype(str)
+    return out.sort_index()
 
 
 def check_name(name: str) -> str:
@@ -233,8 +253,7 @@ def screen(imported: ImportResult, options: ScreeningOptions | None = None) -> S
         imported=imported,
         opts=opts,
     )
-    flags = issues.groupby("respondent")["check"].agg(lambda s: ",".join(dict.fromkeys(s)))
-    respondents["flags"] = flags.reindex(index).fillna("").astype("object")
+    respondents["flags"] = _joined(issues, "check", ",").reindex(index).fillna("").astype("object")
     item_table = _item_table(imported, unreadable, off_scale)
     checks = _check_table(imported, issues, seconds, opts)
     return Screening(imported, opts, respondents, item_table, issues, checks)
@@ -364,53 +383,56 @@ def _issues(
     imported: ImportResult,
     opts: ScreeningOptions,
 ) -> pd.DataFrame:
-    """One row per (respondent, check) flagged; details are written for flagged respondents only."""
-    rows: list[tuple[int, int, str, str]] = []
-    lines = respondents["line"]
+    """One row per (respondent, check) flagged; details are built column-wise for the flagged rows."""
+    parts: list[pd.DataFrame] = []
     q = imported.questionnaire
     item_codes = [c for c in q.item_codes if c in answers.columns]
-    n_items = max(len(item_codes), 1)
     limit = opts.seconds_per_item * q.question_count
-    cell: dict[str, dict[Any, Any]] = {
-        c: respondents[c].to_dict() for c in ("missing", "straight_constructs", "duplicate_of", "seconds")
-    }
 
-    def add(mask: pd.Series, check: str, describe: Callable[[int], str]) -> None:
-        hit = mask.fillna(False).to_numpy(dtype=bool)
-        rows.extend((int(r), int(lines[r]), check, describe(int(r))) for r in respondents.index[hit])
+    def add(mask: pd.Series, check: str, describe: Callable[[pd.Index], pd.Series]) -> None:
+        hit = respondents.index[mask.fillna(False).to_numpy(dtype=bool)]
+        if len(hit):
+            detail = describe(hit).astype(str).to_numpy()
+            parts.append(pd.DataFrame({"respondent": hit, "line": respondents.loc[hit, "line"].to_numpy(),
+                                       "check": check, "detail": detail}))  # fmt: skip
 
-    def listed(frame: pd.DataFrame, r: int) -> str:
-        return ", ".join(frame.columns[frame.loc[r].to_numpy(dtype=bool)])
+    def listed(frame: pd.DataFrame, hit: pd.Index) -> pd.Series:
+        chosen = frame.loc[hit].astype(bool)
+        joined = (
+            chosen.astype(object)
+            .mul(pd.Series([f"{c}, " for c in frame.columns], index=frame.columns))
+            .sum(axis=1)
+        )
+        return joined.astype(str).str.removesuffix(", ")
 
-    def straight(r: int) -> str:
+    def straight(hit: pd.Index) -> pd.Series:
         if opts.straightlining == "construct":
-            return f"one answer within each of {cell['straight_constructs'][r]} constructs"
-        value = float(answers.loc[r, item_codes].dropna().to_numpy()[0])
-        return f"the same answer ({value:g}) to every item"
+            return (
+                "one answer within each of "
+                + respondents.loc[hit, "straight_constructs"].astype(str)
+                + " constructs"
+            )
+        first = answers.loc[hit, item_codes].bfill(axis=1).iloc[:, 0]
+        return "the same answer (" + first.map("{:g}".format) + ") to every item"
 
     add(
         flag_missing,
         "missing",
-        lambda r: f"{cell['missing'][r]} of {n_items} items unanswered",
+        lambda h: respondents.loc[h, "missing"].astype(str) + f" of {len(item_codes)} items unanswered",
     )
     add(
         off_scale.any(axis=1),
         "out_of_range",
-        lambda r: "answers off the scale or range: " + listed(off_scale, r),
+        lambda h: "answers off the scale or range: " + listed(off_scale, h),
     )
     add(respondents["straightlined"], "straightlining", straight)
-    add(failed.any(axis=1), "attention", lambda r: "failed attention check " + listed(failed, r))
-    add(
-        respondents["duplicate_of"].notna(),
-        "duplicate",
-        lambda r: f"repeats respondent {cell['duplicate_of'][r]}",
-    )
-    add(
-        respondents["too_fast"].astype("boolean"),
-        "too_fast",
-        lambda r: f"{cell['seconds'][r]:.0f} s for the whole form (< {limit:.0f} s)",
-    )
-    frame = pd.DataFrame(rows, columns=["respondent", "line", "check", "detail"])
+    add(failed.any(axis=1), "attention", lambda h: "failed attention check " + listed(failed, h))
+    add(respondents["duplicate_of"].notna(), "duplicate",
+        lambda h: "repeats respondent " + respondents.loc[h, "duplicate_of"].astype(str))  # fmt: skip
+    add(respondents["too_fast"].astype("boolean"), "too_fast",
+        lambda h: respondents.loc[h, "seconds"].map("{:.0f}".format) + f" s for the whole form (< {limit:.0f} s)")  # fmt: skip
+    columns = ["respondent", "line", "check", "detail"]
+    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
     order = {c: k for k, c in enumerate(CHECKS)}
     frame = frame.sort_values(["respondent", "check"], key=lambda s: s.map(order) if s.name == "check" else s)
     return frame.reset_index(drop=True).astype({"respondent": "int64", "line": "int64"})
