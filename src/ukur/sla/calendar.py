@@ -19,7 +19,7 @@ through :mod:`ukur.sla.timeline`.  The spec syntax is parsed by :mod:`ukur.sla.c
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -213,9 +213,7 @@ class BusinessCalendar:
         else:
             line = self._timeline_for(np.where(bad, _NAT, a))
             target = line.cumulative(np.where(bad, line.lo, a)) + amount
-            line = self._extend_until(
-                line, lambda tl: bool(np.all(target <= tl.total)), target_ref=a, bad=bad
-            )
+            line = self._extend_until(line, lambda tl: bool(np.all(target <= tl.total)))
             target = line.cumulative(np.where(bad, line.lo, a)) + amount
             out = np.where(amount > 0, line.invert(np.maximum(target, 1)), base)
         return np.where(bad, _NAT, out).astype("datetime64[ns]")
@@ -240,24 +238,21 @@ class BusinessCalendar:
         bad = (a == _NAT) | (n < 0)
         n = np.where(bad, 0, n)
         line = self._timeline_for(np.where(bad, _NAT, a))
-        rolled = np.where(bad, line.lo, a if self.always else line.next_open(np.where(bad, line.lo, a)))
+        probe = np.where(bad, line.lo, a)
+        if not self.always:
+            # the opening that starts the clock must lie inside the timeline (intervals before ``hi`` never
+            # change when the timeline grows, so ``rolled`` stays valid below)
+            line = self._extend_until(line, lambda tl: bool(np.all(tl.next_open(probe) < tl.hi)))
+        rolled = probe if self.always else line.next_open(probe)
         local = to_local_ns(rolled, self.timezone)
         local_day = local // DAY_NS
         clock = local - local_day * DAY_NS
         if self.always:
             target_day = local_day + n
         else:
-            probe = np.where(bad, line.lo, a)
-
-            def enough(tl: Timeline) -> bool:
-                k = np.searchsorted(tl.workdays, local_day) + n
-                return bool(np.all(k < len(tl.workdays))) and bool(np.all(tl.next_open(probe) < tl.hi))
-
-            line = self._extend_until(line, enough, target_ref=a, bad=bad)
-            rolled = np.where(bad, line.lo, line.next_open(np.where(bad, line.lo, a)))
-            local = to_local_ns(rolled, self.timezone)
-            local_day = local // DAY_NS
-            clock = local - local_day * DAY_NS
+            line = self._extend_until(
+                line, lambda tl: bool(np.all(np.searchsorted(tl.workdays, local_day) + n < len(tl.workdays)))
+            )
             target_day = line.workdays[np.searchsorted(line.workdays, local_day) + n]
             clock = self._clamp_clock(target_day, clock)
         local_deadline = (target_day * DAY_NS + clock).astype("datetime64[ns]")
@@ -295,7 +290,8 @@ class BusinessCalendar:
         return explain_timeline(self, start, stop, pauses=pauses, exclusions=exclusions)
 
     # ------------------------------------------------------------------ helpers
-    def _extend_until(self, line: Timeline, ok: Any, *, target_ref: np.ndarray, bad: np.ndarray) -> Timeline:
+    def _extend_until(self, line: Timeline, ok: Callable[[Timeline], bool]) -> Timeline:
+        """Grow the timeline a year, then two, four, … later until ``ok`` holds (AgreementError if never)."""
         step = 1
         while not ok(line):
             if line.last_year - line.first_year > _MAX_EXTRA_YEARS + 1:
