@@ -1,0 +1,140 @@
+"""Browser tests: Playwright drives Debian's headless chromium against a real uvicorn server on loopback.
+
+The browser is /usr/bin/chromium (``.ci/browser.sh`` installs it); Playwright never downloads one.  Without
+it these tests fail under ``CI=true`` and are skipped, with the reason shown, elsewhere.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import sla_yaml
+from tests.web.conftest import PASSWORD, seed
+from ukur.config import Settings
+from ukur.web import create_app
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    import uvicorn
+
+    world = seed(f"sqlite:///{tmp_path_factory.mktemp('browser') / 'ukur.db'}")
+    app = create_app(Settings(database_url=world.url))
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False)
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing (run .ci/browser.sh); browser tests not run"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context(locale="en-US", viewport={"width": 1000, "height": 800})
+    tab = context.new_page()
+    tab.set_default_timeout(10_000)
+    yield tab
+    context.close()
+
+
+def _sign_in(page, server: str, who: str = "staff", password: str = PASSWORD) -> None:
+    page.goto(server + "/")
+    page.fill("input[name=email]", f"{who}@example.com")
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+
+
+def test_sign_in_and_see_the_dashboard(page, server):
+    _sign_in(page, server, password="wrong password!")
+    assert page.locator(".error").inner_text() == "Wrong e-mail or password."
+    _sign_in(page, server)
+    page.wait_for_url(server + "/")
+    assert page.locator("h1").inner_text() == "Welcome, Staff."
+    assert page.locator(".card").first.inner_text().split() == ["2", "Agreements"]
+
+
+def test_upload_an_agreement_and_see_its_version(page, server):
+    _sign_in(page, server)
+    page.click("text=Agreements")
+    page.fill("textarea[name=yaml_text]", "id: broken\ntitle: [\n")
+    page.click("form[action='/agreements'] button[type=submit]")
+    assert "not valid YAML" in page.locator("#upload-error").inner_text()
+    page.fill("textarea[name=yaml_text]", sla_yaml("kilat-bronze", "Toko A", "Kilat Bronze"))
+    page.select_option("select[name=customer_org_id]", label="Toko A")
+    page.fill("input[name=note]", "first draft")
+    page.click("form[action='/agreements'] button[type=submit]")
+    assert page.locator("h1").inner_text() == "Kilat Bronze"
+    assert "Stored version 1 of kilat-bronze" in page.locator(".flash").inner_text()
+    assert "first draft" in page.locator("table").inner_text()
+    page.fill("input[name=signer_name]", "Budi Santoso")
+    page.click("text=Sign this version >> nth=-1")
+    assert "provider: Budi Santoso" in page.locator("table").inner_text()
+
+
+def test_switch_language(page, server):
+    _sign_in(page, server)
+    page.click("text=Bahasa Indonesia")
+    assert page.locator("h1").inner_text() == "Selamat datang, Staff."
+    assert page.locator("html").get_attribute("lang") == "id"
+    page.click("text=Perjanjian")
+    assert page.locator("h1").inner_text() == "Perjanjian"
+    page.click("text=English")
+    assert page.locator("h1").inner_text() == "Agreements"
+
+
+def test_phone_sized_screen_keeps_the_navigation_usable(browser, server):
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
+    tab = context.new_page()
+    _sign_in(tab, server)
+    width = tab.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375
+    assert tab.locator("header nav a", has_text="Agreements").is_visible()
+    context.close()
