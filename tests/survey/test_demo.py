@@ -67,6 +67,19 @@ def test_cleaned_export_equals_the_coded_data_set(demo):
     assert cleaned.data["age"].value_counts().to_dict() == {"20-30": 18, "31-40": 10, "41+": 2}
 
 
+def test_profile_table_matches_the_papers_tables_1_to_3(demo):
+    questionnaire, _, report = demo
+    from ukur.survey.export import profile_table
+
+    table = profile_table(questionnaire, report.exclude(["straightlining", "duplicate"]).data)
+    percent = dict(zip(table["option"], table["percent"].round().astype(int), strict=True))
+    # Tabel 1–3 of the paper: 67 % / 33 %; 13 / 40 / 20 / 27 %; 60 / 33 / 7 %
+    assert [percent[k] for k in ("Pria", "Wanita")] == [67, 33]
+    assert [percent[k] for k in ("SLTP", "SLTA", "Diploma", "S1")] == [13, 40, 20, 27]
+    assert [percent[k] for k in ("20-30", "31-40", "41+")] == [60, 33, 7]
+    assert set(table.loc[table["option"] == "total", "count"]) == {30}
+
+
 def test_reversed_items_are_shown_as_ticked_in_the_export(demo):
     _, imported, _ = demo
     expected = pd.read_csv(DEMO / "data.csv")

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from ukur.errors import DataError, ModelError
 from ukur.pls.model import Model
-from ukur.survey.export import codebook, export_bytes, write_export
+from ukur.survey.export import codebook, export_bytes, profile_table, write_export
 from ukur.survey.imports import import_responses
 from ukur.survey.specify import measurement_syntax, model_syntax, pls_model
 
@@ -57,7 +57,8 @@ def test_xlsx_has_data_codebook_and_exclusions(small):
         {"respondent": [2], "line": [3], "checks": ["duplicate"], "reasons": ["repeats 1"]}
     )
     book = load_workbook(io.BytesIO(export_bytes(data, small, "xlsx", excluded=excluded)))
-    assert book.sheetnames == ["data", "codebook", "excluded"]
+    assert book.sheetnames == ["data", "codebook", "profile", "excluded"]
+    assert list(book["profile"].values)[1] == ("gender", "M", "Pria", 0, 0)
     rows = list(book["data"].values)
     assert rows[0][:2] == ("respondent", "submitted") and rows[1][rows[0].index("CM3")] == 4
     assert list(book["codebook"].values)[3][0] == "CM1"
@@ -97,3 +98,12 @@ def test_paths_make_a_complete_model_and_bare_names_with_spaces_are_quoted(small
 def test_paths_naming_an_unknown_construct_fail(small):
     with pytest.raises(ModelError, match="Kepuasan"):
         pls_model(small, ["Minat ~ Kepuasan"])
+
+
+def test_profile_table_adds_up_per_question(small):
+    rows = [{**ROW, "gender": g} for g in ("Pria", "Wanita", "Wanita", None)]
+    table = profile_table(small, import_responses(small, export_frame(rows)).data, language="en")
+    gender = table[table["question"] == "gender"].set_index("option")
+    assert gender["count"].to_dict() == {"M": 1, "F": 2, "total": 3}
+    assert gender.loc["F", "label"] == "Female" and gender.loc["F", "percent"] == pytest.approx(200 / 3)
+    assert set(table["question"]) == {"gender"}  # number questions have no option table

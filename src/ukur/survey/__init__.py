@@ -8,9 +8,9 @@ Flow::
     plan_sample_size(min_path, alpha=, power=) ──▶ SampleSizePlan
 """
 
-from ukur.survey.export import codebook, export_bytes, write_export
+from ukur.survey.export import codebook, export_bytes, profile_table, write_export
 from ukur.survey.imports import ImportResult, import_responses
-from ukur.survey.questionnaire import Questionnaire, load_questionnaire, parse_questionnaire
+from ukur.survey.questionnaire import Questionnaire, load_questionnaire, parse_questionnaire, to_yaml
 from ukur.survey.sample_size import SampleSizePlan, plan_sample_size
 from ukur.survey.screening import CHECKS, Cleaned, Screening, ScreeningOptions, parse_checks, screen
 from ukur.survey.specify import measurement_syntax, model_syntax, pls_model
@@ -33,6 +33,8 @@ __all__ = [
     "parse_questionnaire",
     "plan_sample_size",
     "pls_model",
+    "profile_table",
     "screen",
+    "to_yaml",
     "write_export",
 ]

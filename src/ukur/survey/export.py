@@ -4,7 +4,9 @@ The data sheet has one row per kept respondent: ``respondent`` (the row number i
 the timestamps as ISO 8601 text, profile codes, and the coded item and attention-check answers (whole
 numbers written without decimals). The codebook sheet documents every column so the file can be handed
 on without the questionnaire: ``code``, ``kind``, ``construct``, the text in each language, ``reversed``
-and the ``scale`` (``1 = Sangat tidak setuju; …``) or the options of a choice question.
+and the ``scale`` (``1 = Sangat tidak setuju; …``) or the options of a choice question. A ``profile``
+sheet counts the answers to the choice profile questions (gender, education, age band), and an
+``excluded`` sheet lists who was left out and why.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import pandas as pd
 from ukur.errors import DataError
 from ukur.survey.questionnaire import Questionnaire
 
-__all__ = ["codebook", "export_bytes", "tidy_for_export", "write_export"]
+__all__ = ["codebook", "export_bytes", "profile_table", "tidy_for_export", "write_export"]
 
 FORMATS = ("csv", "xlsx")
 
@@ -56,6 +58,37 @@ def codebook(questionnaire: Questionnaire) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def profile_table(
+    questionnaire: Questionnaire, data: pd.DataFrame, *, language: str | None = None
+) -> pd.DataFrame:
+    """Counts and shares of every option of the choice profile questions (the "respondent profile" tables).
+
+    Columns: ``question`` (code), ``option`` (code), ``label`` (in ``language``), ``count``, ``percent``
+    (of the respondents who answered the question, so each question's percentages add up to 100), and one
+    ``total`` row per question whose count is the number who answered. Answers outside the options (free
+    text of an ``other`` question) are counted in one ``other`` row.
+    """
+    rows: list[dict[str, object]] = []
+    for question in questionnaire.profile:
+        if question.kind != "choice" or question.code not in data.columns:
+            continue
+        answers = data[question.code].dropna()
+        counts = answers.value_counts()
+        total = len(answers)
+        known = [o.code for o in question.options]
+        for option in question.options:
+            n = int(counts.get(option.code, 0))
+            rows.append({"question": question.code, "option": option.code, "label": option.label.get(language),
+                         "count": n, "percent": 100.0 * n / total if total else float("nan")})  # fmt: skip
+        other = total - int(counts[counts.index.isin(known)].sum())
+        if other:
+            rows.append({"question": question.code, "option": "other", "label": "other",
+                         "count": other, "percent": 100.0 * other / total})  # fmt: skip
+        rows.append({"question": question.code, "option": "total", "label": "total", "count": total,
+                     "percent": 100.0 if total else float("nan")})  # fmt: skip
+    return pd.DataFrame(rows, columns=["question", "option", "label", "count", "percent"])
+
+
 def tidy_for_export(data: pd.DataFrame) -> pd.DataFrame:
     """``respondent`` as a column, timestamps as ISO text, whole-number columns as integers."""
     out = data.reset_index()
@@ -86,6 +119,9 @@ def export_bytes(
         with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
             table.to_excel(writer, sheet_name="data", index=False)
             codebook(questionnaire).to_excel(writer, sheet_name="codebook", index=False)
+            profile = profile_table(questionnaire, data)
+            if len(profile):
+                profile.to_excel(writer, sheet_name="profile", index=False)
             if excluded is not None:
                 excluded.to_excel(writer, sheet_name="excluded", index=False)
         return buffer.getvalue()

@@ -49,7 +49,8 @@ SUBMITTED = frozenset(
     )
 )  # fmt: skip
 STARTED = frozenset(
-    normalize(n) for n in ("Start time", "Start date", "Start", "Started at", "Waktu mulai", "startdate")
+    normalize(n)
+    for n in ("Start time", "Start date", "Start", "Started", "Started at", "Waktu mulai", "startdate")
 )
 IDENTITY = frozenset(
     normalize(n)
