@@ -19,6 +19,7 @@ Mode B block or regression, an indicator without variance in the resample) are c
 from __future__ import annotations
 
 import multiprocessing
+import os
 import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -44,6 +45,10 @@ from ukur.pls.resample import (
 __all__ = ["BootstrapOptions", "BootstrapResult", "bootstrap", "bootstrap_data"]
 
 Progress = Callable[[int, int], None]
+
+_BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+"""Worker processes run single-threaded BLAS: the matrix products of one block are small, and
+``workers`` processes with several BLAS threads each would only compete for the same cores."""
 
 
 def _resolve_seed(seed: int | np.random.Generator | None) -> int:
@@ -110,17 +115,26 @@ def _draws(
                 if progress is not None:
                     progress(done, samples)
         return values, ok
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
-        futures = {
-            pool.submit(_run_blocks, plan, moments, key, start, stop, samples, block): (start, stop)
-            for start, stop in ranges
-        }
-        for future in as_completed(futures):
-            start, stop = futures[future]
-            values[start:stop], ok[start:stop] = future.result()
-            done += stop - start
-            if progress is not None:
-                progress(done, samples)
+    saved = {name: os.environ.get(name) for name in _BLAS_THREADS}
+    os.environ.update(dict.fromkeys(_BLAS_THREADS, "1"))  # inherited by the worker processes only
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
+            futures = {
+                pool.submit(_run_blocks, plan, moments, key, start, stop, samples, block): (start, stop)
+                for start, stop in ranges
+            }
+            for future in as_completed(futures):
+                start, stop = futures[future]
+                values[start:stop], ok[start:stop] = future.result()
+                done += stop - start
+                if progress is not None:
+                    progress(done, samples)
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
     return values, ok
 
 

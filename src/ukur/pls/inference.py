@@ -132,7 +132,12 @@ def summarize(
         if jackknife is None:
             raise ValueError("BCa intervals need the jackknife values")
         probs = bca_levels(draws, original, jackknife, levels)
+        ordered = np.sort(draws, axis=0)
     else:
         probs = np.repeat(np.array(levels)[:, None], draws.shape[1], axis=1)
-    bounds = quantiles(np.sort(draws, axis=0), probs)
+        # only the order statistics next to the two levels are needed: a partial sort is enough
+        h = np.floor((b - 1) * np.array(levels)).astype(np.intp)
+        kth = sorted({int(i) for i in np.r_[h, np.minimum(h + 1, b - 1)]})
+        ordered = np.partition(draws, kth, axis=0)
+    bounds = quantiles(ordered, probs)
     return Summary(original, mean, std, t, p, bounds[0], bounds[1], mean - original)
