@@ -125,9 +125,9 @@ def test_agrees_with_businesstimedelta() -> None:
     )
     cal = CALENDARS["office"][1]
     rng = np.random.default_rng(7)
-    n = 2_000
+    n = 1_000  # bench/sla_clock.py compares 20,000 more
     a = np.datetime64("2026-01-01T00:00", "ns") + rng.integers(0, 360 * 86400, n) * np.timedelta64(1, "s")
-    b = a + rng.integers(0, 20 * 86400, n) * np.timedelta64(1, "s")
+    b = a + rng.integers(0, 10 * 86400, n) * np.timedelta64(1, "s")
     a[:300] = BOUNDARIES["office"][rng.integers(0, 1000, 300)]
     b[:300] = a[:300] + rng.integers(0, 3, 300) * np.timedelta64(4, "h")
 
@@ -138,7 +138,7 @@ def test_agrees_with_businesstimedelta() -> None:
         [rules.difference(aware(x), aware(y)).timedelta.total_seconds() for x, y in zip(a, b, strict=True)]
     )
     np.testing.assert_array_equal(cal.open_seconds(a, b), want)
-    seconds = rng.integers(1, 60 * 3600, 300).astype(float)
+    seconds = rng.integers(1, 30 * 3600, 300).astype(float)
     due = np.array(
         [np.datetime64((aware(x) + btd.BusinessTimeDelta(rules, seconds=int(s))).astimezone(dt.UTC).replace(tzinfo=None), "ns")
          for x, s in zip(a[:300], seconds, strict=True)]
