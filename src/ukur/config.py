@@ -123,7 +123,8 @@ def _coerce(setting: Setting, raw: Any) -> Any:
             return float(raw)
         return str(raw)
     except (TypeError, ValueError):
-        raise UkurError(f"{setting.env} must be a {kind.__name__}, got {raw!r}", field=setting.name) from None
+        noun = {int: "whole number", float: "number"}.get(kind, "text")
+        raise UkurError(f"{setting.env} must be a {noun}, got {raw!r}", field=setting.name) from None
 
 
 def _validated(settings: Settings) -> Settings:
