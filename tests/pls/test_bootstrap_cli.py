@@ -122,3 +122,12 @@ def test_progress_callback_reaches_the_total():
     )
     assert seen[0] == (0, 700) and seen[-1] == (700, 700)
     assert all(np.diff([d for d, _ in seen]) > 0)
+
+
+def test_rich_progress_bar_when_asked(capsys):
+    from ukur.cli import pls_bootstrap
+    from ukur.pls import estimate
+
+    outcome = pls_bootstrap.run(estimate(m4(), mobi()), samples=300, seed=1, show_progress=True)
+    assert outcome is not None and outcome.boot.samples == 300
+    assert pls_bootstrap.run(estimate(m4(), mobi()), samples=0) is None
