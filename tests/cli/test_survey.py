@@ -114,3 +114,16 @@ def test_invalid_questionnaire_names_line(capsys, tmp_path):
     assert run(["survey", "validate", str(bad)]) == 2
     err = capsys.readouterr().err
     assert f"{bad}:39:11: 4 is not one of" in err and "[5, 7]" in err
+
+
+def test_long_lists_are_cut_in_text_but_complete_in_json(capsys, tmp_path):
+    rows = (DEMO / "google-forms-export.csv").read_text(encoding="utf-8").splitlines()
+    big = tmp_path / "big.csv"
+    big.write_text("\n".join([rows[0], *(rows[1:] * 3)]) + "\n", encoding="utf-8")
+    assert run(["survey", "screen", Q, str(big)]) == 0
+    out = capsys.readouterr().out
+    # 3 straight-liners; copies 2 and 3 of all 32 rows plus the planted duplicate: 65 duplicates
+    listed = [line for line in out.splitlines() if line.startswith("  respondent ")]
+    assert len(listed) == 50 and "… and 18 more (--format json lists all)" in out
+    assert run(["survey", "screen", Q, str(big), "-f", "json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)["screening"]["issues"]) == 68

@@ -10,8 +10,11 @@ from hypothesis import strategies as st
 
 from ukur.errors import DataError
 from ukur.survey.imports import import_responses
+from ukur.survey.questionnaire import parse_questionnaire
 
-from .conftest import export_frame
+from .conftest import SMALL, export_frame
+
+_SMALL = parse_questionnaire(SMALL)
 
 GOOD = {"gender": "Pria", "age": 25, "CM1": "Setuju", "CM2": "Sangat setuju", "CM3": "Tidak setuju",
         "MI1": "Netral", "MI2": "Setuju", "MI3": "Setuju", "AC1": "Setuju"}  # fmt: skip
@@ -149,11 +152,7 @@ def test_errors(small):
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.integers(min_value=1, max_value=5), min_size=6, max_size=6))
 def test_reverse_coded_items_are_min_plus_max_minus_the_answer(values):
-    from ukur.survey.questionnaire import parse_questionnaire
-
-    from .conftest import SMALL
-
-    small = parse_questionnaire(SMALL)
+    small = _SMALL
     labels = ["Sangat tidak setuju", "Tidak setuju", "Netral", "Setuju", "Sangat setuju"]
     row = dict(zip(["CM1", "CM2", "CM3", "MI1", "MI2", "MI3"], (labels[v - 1] for v in values), strict=True))
     result = import_responses(small, export_frame([row]))

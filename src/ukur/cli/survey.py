@@ -31,6 +31,9 @@ from ukur.survey.specify import model_syntax
 
 app = typer.Typer(help="Questionnaires: design, import, screen, sample size.", no_args_is_help=True)
 
+_SHOWN = 50
+"""Lines of problems, issues or exclusions printed as text before a summary line takes over."""
+
 QuestionnaireArg = Annotated[Path, typer.Argument(help="The questionnaire YAML file.")]
 ExportArg = Annotated[
     Path, typer.Argument(help="The form export (CSV or XLSX) with question texts as headers.")
@@ -161,13 +164,17 @@ def import_(
     write_export(output, cleaned.data, q, excluded=cleaned.excluded)
     _print_import(imported, err=True)
     typer.echo(f"wrote {output}: {len(cleaned.data)} respondents", err=True)
-    for row in cleaned.excluded.itertuples():
+    for row in cleaned.excluded.head(_SHOWN).itertuples():
         typer.echo(f"  excluded respondent {row.respondent} (line {row.line}): {row.reasons}", err=True)
+    if len(cleaned.excluded) > _SHOWN:
+        typer.echo(
+            f"  … and {len(cleaned.excluded) - _SHOWN} more excluded (see the XLSX 'excluded' sheet)",
+            err=True,
+        )
     flagged_only = sorted(set(report.issues["respondent"]) - set(cleaned.excluded["respondent"]))
     if flagged_only:
-        typer.echo(
-            f"  kept but flagged: {', '.join(map(str, flagged_only))} (see 'ukur survey screen')", err=True
-        )
+        shown = ", ".join(map(str, flagged_only[:_SHOWN])) + (" …" if len(flagged_only) > _SHOWN else "")
+        typer.echo(f"  kept but flagged: {shown} (see 'ukur survey screen')", err=True)
 
 
 @app.command("screen")
@@ -200,8 +207,13 @@ def _print_import(imported: ImportResult, *, err: bool) -> None:
         typer.echo(f"  unmatched column: '{row.column}'{hint}", err=err)
     if imported.missing_questions:
         typer.echo(f"  questions not in the export: {', '.join(imported.missing_questions)}", err=err)
-    for row in imported.problems.itertuples():
+    for row in imported.problems.head(_SHOWN).itertuples():
         typer.echo(f"  line {row.line}, '{row.code}': {row.value!r} is {row.problem}", err=err)
+    if len(imported.problems) > _SHOWN:
+        typer.echo(
+            f"  … and {len(imported.problems) - _SHOWN} more unreadable cells (--format json lists all)",
+            err=err,
+        )
 
 
 def _print_screening(report: Screening) -> None:
@@ -213,8 +225,10 @@ def _print_screening(report: Screening) -> None:
         typer.echo("no problems found")
         return
     typer.echo("flagged respondents:")
-    for row in report.issues.itertuples():
+    for row in report.issues.head(_SHOWN).itertuples():
         typer.echo(f"  respondent {row.respondent} (line {row.line}): {row.check}: {row.detail}")
+    if len(report.issues) > _SHOWN:
+        typer.echo(f"  … and {len(report.issues) - _SHOWN} more (--format json lists all)")
     worst = report.items.sort_values("missing", ascending=False).head(1)
     if len(worst) and int(worst["missing"].iloc[0]) > 0:
         typer.echo(f"most missing item: {worst.index[0]} ({int(worst['missing'].iloc[0])} blank)")
