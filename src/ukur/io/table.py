@@ -192,7 +192,8 @@ def parse_csv(text: str, *, na_values: Iterable[object] = (), source: str) -> pd
         if ragged is not None:
             line, got = starts[ragged], len(records[ragged])
             raise DataError(
-                f"line {line} has {got} fields but the header has {width} (separator {_describe(sep)})",
+                f"line {line} has {got} field{'s' if got != 1 else ''} but the header has {width} "
+                f"(separator {_describe(sep)})",
                 source=source,
                 line=line,
             )
