@@ -27,7 +27,7 @@ import itertools
 
 import numpy as np
 
-__all__ = ["PIVOT", "fit", "segment_sum", "solve"]
+__all__ = ["PIVOT", "fit", "score_correlations", "segment_sum", "solve"]
 
 PIVOT = 1e-12
 """Smallest admissible pivot (the residual variance ``1 − R²`` of a predictor on the earlier ones)."""
@@ -73,6 +73,15 @@ def segment_sum(a: np.ndarray, starts: np.ndarray, axis: int) -> np.ndarray:
             out[s] = np.add.reduce(a[lo:hi], axis=0)
         else:
             out[:, s] = np.add.reduce(a[:, lo:hi], axis=1)
+    return out
+
+
+def score_correlations(w: np.ndarray, rw: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """(K, K, B) correlations of the scores: ``Σ_{i in block k} w[i] (R W)[i, l]``."""
+    bounds = [*starts.tolist(), w.shape[0]]
+    out = np.empty((len(starts), rw.shape[1], w.shape[-1]))
+    for s, (lo, hi) in enumerate(itertools.pairwise(bounds)):
+        out[s] = np.einsum("ib,ilb->lb", w[lo:hi], rw[lo:hi])
     return out
 
 
@@ -161,9 +170,9 @@ def fit(
     for _ in range(max_iter):
         if not running.any():
             break
-        cc = segment_sum(w[:, None, :] * rw, starts, 0)
+        cc = score_correlations(w, rw, starts)
         e, ok = _inner(cc, adjacency, predecessors, scheme)
-        g = np.sum(rw * np.swapaxes(e[:, block, :], 0, 1), axis=1)
+        g = np.einsum("ilb,lib->ib", rw, e[:, block])
         for idx, inv in zip(mode_b_blocks, invs, strict=True):
             g[idx] = np.sum(inv * g[idx][None, :, :], axis=1)
         w_new, rw_new = _rescale(g, r, starts, block, diag)

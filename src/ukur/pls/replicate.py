@@ -143,7 +143,7 @@ def replicate(corr: np.ndarray, plan: Plan, *, batch_last: bool = False) -> tupl
             criterion=plan.criterion,
         )
         starts = np.array([b[0] for b in layout.blocks])
-        cc = kernel.segment_sum(w[:, None, :] * rw, starts, 0)
+        cc = kernel.score_correlations(w, rw, starts)
         paths = np.zeros((k, k, n))
         r2 = []
         f2 = np.empty((len(effects.paths), n))
