@@ -60,7 +60,7 @@ def prepare_stream(name: str, frame: pd.DataFrame, *, timezone: str) -> Stream:
     """A record stream with its ``id`` column read as text."""
     require_columns(frame, ["id"], stream=name, purpose="every record stream")
     frame = frame.reset_index(drop=True)
-    ids = frame["id"].astype(str).str.strip().to_numpy(dtype=object)
+    ids = np.strings.strip(frame["id"].astype(str).to_numpy(dtype=str)).astype(object)
     return Stream(name=name, frame=frame, ids=ids, source=frame.attrs.get("source"), timezone=timezone)
 
 

@@ -9,6 +9,7 @@ mask of the values that were written but could not be read, next to the parsed i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -17,7 +18,7 @@ import pandas as pd
 from ukur.errors import DataError
 from ukur.sla.duration import parse_timestamps
 
-__all__ = ["NONE", "matches", "normalized", "require_columns", "timestamps"]
+__all__ = ["NONE", "Reasons", "matches", "normalized", "require_columns", "stripped_text", "timestamps"]
 
 NONE = np.array(None, dtype=object)
 """A 0-d ``None`` for ``numpy.where`` (typed as an array)."""
@@ -56,26 +57,75 @@ def timestamps(
 
 def normalized(values: pd.Series | Sequence[object]) -> np.ndarray:
     """Values as comparable text: booleans and yes/no words → ``true``/``false``, whole numbers without
-    ``.0``, text lower-cased and stripped, missing → ``None``."""
+    ``.0``, text lower-cased and stripped, missing → ``None``.
+
+    Each distinct value is normalized once (``pandas.factorize``), so a million records with three
+    priorities cost one hash pass, not a million string operations.
+    """
     series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
-    if series.dtype == bool:
-        return np.where(series.to_numpy(), "true", "false").astype(object)
-    if series.dtype.kind in "iuf":
-        numbers = series.to_numpy(dtype=float)
-        whole = np.isfinite(numbers) & (numbers == np.round(numbers))
-        text = np.where(
-            whole, np.char.mod("%d", np.where(whole, numbers, 0).astype(np.int64)), series.astype(str)
-        )
-        return np.where(np.isnan(numbers), NONE, text).astype(object)
-    obj = series.astype(object)
-    missing = obj.isna().to_numpy()
-    flags = obj.map(lambda v: ("true" if v else "false") if isinstance(v, bool | np.bool_) else v)
-    lowered = flags.astype(str).str.strip().str.lower()
-    lowered = lowered.replace(dict.fromkeys(_TRUE, "true")).replace(dict.fromkeys(_FALSE, "false"))
-    lowered = lowered.str.replace(r"^(-?\d+)\.0+$", r"\1", regex=True)
-    out = lowered.to_numpy(dtype=object)
-    out[missing | (out == "")] = None
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    spelled = _spell(pd.Series(np.asarray(uniques, dtype=object), dtype=object))
+    table = np.append(spelled, np.array([None], dtype=object))
+    return table[codes]
+
+
+def _spell(series: pd.Series) -> np.ndarray:
+    out = np.empty(len(series), dtype=object)
+    for i, value in enumerate(series.tolist()):
+        out[i] = _spell_one(value)
     return out
+
+
+def _spell_one(value: object) -> str | None:
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return None
+    if isinstance(value, bool | np.bool_):
+        return "true" if value else "false"
+    if isinstance(value, int | np.integer):
+        return str(int(value))
+    if isinstance(value, float | np.floating):
+        return str(int(value)) if float(value).is_integer() else repr(float(value))
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return "true"
+    if text in _FALSE:
+        return "false"
+    if re.fullmatch(r"-?\d+\.0+", text):
+        return text.split(".")[0]
+    return text or None
+
+
+def stripped_text(values: pd.Series) -> np.ndarray:
+    """A column as stripped text (object array; missing → ``None``), one string operation per distinct value."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    texts = np.array([str(u).strip() for u in np.asarray(uniques, dtype=object)] + [None], dtype=object)
+    return texts[codes]
+
+
+class Reasons:
+    """Why records are invalid: the first reason added for a record wins.
+
+    Reasons are kept as small integer codes while masks are added and turned into text once at the end,
+    so a million records cost integer operations, not object-array copies.
+    """
+
+    def __init__(self, n: int) -> None:
+        self.code = np.zeros(n, dtype=np.int16)
+        self.texts: list[str | None] = [None]
+
+    def add(self, mask: np.ndarray, text: str) -> None:
+        """Give ``text`` to the records in ``mask`` that have no reason yet."""
+        self.texts.append(text)
+        self.code = np.where((self.code == 0) & mask, len(self.texts) - 1, self.code)
+
+    @property
+    def valid(self) -> np.ndarray:
+        """Records without a reason."""
+        return self.code == 0
+
+    def text(self) -> np.ndarray:
+        """The reasons as an object array (``None`` for valid records)."""
+        return np.array(self.texts, dtype=object)[self.code]
 
 
 def matches(values: pd.Series, accepted: Sequence[object]) -> tuple[np.ndarray, np.ndarray]:

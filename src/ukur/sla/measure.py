@@ -28,7 +28,7 @@ import pandas as pd
 
 from ukur.sla.agreement import Exclusion, Objective, ObjectiveKind
 from ukur.sla.calendar import BusinessCalendar
-from ukur.sla.fields import NONE, matches, normalized, require_columns, timestamps
+from ukur.sla.fields import NONE, Reasons, matches, normalized, require_columns, stripped_text, timestamps
 
 __all__ = ["STATUSES", "History", "Stream", "measure_records", "merged_windows"]
 
@@ -99,7 +99,7 @@ def measure_records(
 ) -> pd.DataFrame:
     """One row per record of ``stream`` for a duration or ratio objective (see the module docstring)."""
     frame, n = stream.frame, len(stream.frame)
-    reason = np.full(n, None, dtype=object)
+    reasons = Reasons(n)
     at_col = objective.placed_by
     needed = [c for c in (objective.start, objective.stop, at_col) if c]
     if objective.kind is ObjectiveKind.RATIO:
@@ -120,16 +120,17 @@ def measure_records(
         for field_name, accepted in objective.good_when:
             hit, missing = matches(frame[field_name], accepted)
             good &= hit
-            reason = np.where(missing & pd.isna(reason), f"missing {field_name}", reason)
-        reason = np.where(at_bad & pd.isna(reason), f"unreadable {at_col}", reason)
-        reason = np.where(np.isnat(at) & pd.isna(reason), f"missing {at_col}", reason)
+            reasons.add(missing, f"missing {field_name}")
+        reasons.add(at_bad, f"unreadable {at_col}")
+        reasons.add(np.isnat(at), f"missing {at_col}")
         status = np.where(good, "met", "breached").astype(object)
     else:
-        status, reason, timing = _duration(objective, stream, calendar, exclusions, history, as_of, reason)
+        status, timing = _duration(objective, stream, calendar, exclusions, history, as_of, reasons)
         out.update(timing)
+    reason = reasons.text()
     exclusion = _when_excluded(frame, exclusions)
     status = np.where(pd.notna(exclusion), "excluded", status)
-    status = np.where(pd.notna(reason), "invalid", status)
+    status = np.where(reasons.valid, status, "invalid")
     exclusion = np.where(status == "excluded", exclusion, NONE)
     table = pd.DataFrame(
         {
@@ -165,8 +166,8 @@ def _duration(
     exclusions: Sequence[Exclusion],
     history: History | None,
     as_of: np.datetime64,
-    reason: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, Mapping[str, np.ndarray]]:
+    reasons: Reasons,
+) -> tuple[np.ndarray, Mapping[str, np.ndarray]]:
     assert objective.start is not None and objective.stop is not None and objective.target is not None
     n = len(stream.frame)
     start, start_bad = stream.times(objective.start)
@@ -192,8 +193,8 @@ def _duration(
             deadline0[mask] = cal.deadline(start[mask], duration)
     checks.append((~assigned, "no target for this " + (objective.target.by or "record")))
     for mask, text in checks:
-        reason = np.where(mask & pd.isna(reason), text, reason)
-    valid = pd.isna(reason)
+        reasons.add(mask, text)
+    valid = reasons.valid
     nat = np.datetime64("NaT", "ns")
     start_v = np.where(valid, start, nat)
     is_open = np.isnat(stop)
@@ -229,9 +230,7 @@ def _duration(
     timing = {
         "start": start,
         "stop": stop,
-        "key": stream.frame[objective.target.by].astype(str).str.strip().to_numpy(dtype=object)
-        if objective.target.by
-        else keys,
+        "key": stripped_text(stream.frame[objective.target.by]) if objective.target.by else keys,
         "elapsed_seconds": np.where(valid, elapsed, np.nan),
         "paused_seconds": np.where(valid, paused, np.nan),
         "excluded_seconds": np.where(valid, excluded, np.nan),
@@ -239,4 +238,4 @@ def _duration(
         "target_seconds": np.where(valid, target_seconds, np.nan),
         "deadline": deadline,
     }
-    return status.astype(object), reason, timing
+    return status.astype(object), timing
