@@ -160,3 +160,19 @@ def test_reverse_coded_items_are_min_plus_max_minus_the_answer(values):
     expected = np.array(values, dtype=float)
     expected[2] = 6 - expected[2]
     assert np.array_equal(coded, expected)
+
+
+def test_responses_by_code_as_the_web_form_stores_them(small):
+    frame = pd.DataFrame(
+        {
+            "started": ["2024-03-01T10:00:00+07:00"],
+            "submitted": ["2024-03-01T10:04:00+07:00"],
+            "gender": ["F"],
+            "age": [33],
+            **{code: [v] for code, v in zip(small.likert_codes, [4, 5, 2, 3, 4, 4, 4], strict=True)},
+        }
+    )
+    result = import_responses(small, frame, source="web")
+    assert result.columns.set_index("column").loc["CM1", "matched_by"] == "code" and result.problems.empty
+    assert result.data.loc[1, "CM3"] == 4 and result.data.loc[1, "gender"] == "F"
+    assert (result.data.loc[1, "submitted"] - result.data.loc[1, "started"]).total_seconds() == 240

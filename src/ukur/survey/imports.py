@@ -19,7 +19,8 @@ Answers are converted cell by cell through unique values (a column has a handful
 * Timestamps: one format for the whole column, chosen among the common export formats; day-first and
   month-first are told apart by the dates that fit only one of them, then by which reading keeps the
   submissions in row order (exports list them in the order they arrived), then day-first (Indonesia).
-  A ``GMT+7`` suffix turns the column into UTC times.
+  A ``GMT+7`` suffix, or ISO 8601 times with an offset (``2024-03-01T10:04:00+07:00``, ``…Z``), turn
+  the column into UTC times.
 """
 
 from __future__ import annotations
@@ -65,6 +66,7 @@ IDENTITY = frozenset(
     )
 )
 _ZONE = re.compile(r"\s*(?:GMT|UTC)\s*(?P<sign>[+-])(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?\s*$", re.IGNORECASE)
+_ISO_OFFSET = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})")
 _FORMATS = (
     "%Y/%m/%d %I:%M:%S %p",
     "%Y/%m/%d %H:%M:%S",
@@ -384,6 +386,10 @@ def _timestamps(column: pd.Series) -> tuple[pd.Series, np.ndarray]:
     cells = column.astype("object")
     blank = _blank_mask(cells)
     texts = cells.map({v: str(v).strip() for v in cells.dropna().unique() if not _blank(v)}).astype("object")
+    present = texts.dropna()
+    if len(present) and bool(present.str.fullmatch(_ISO_OFFSET).all()):
+        aware = pd.to_datetime(texts, format="ISO8601", utc=True, errors="coerce")
+        return aware, ~blank & aware.isna().to_numpy()
     zone = texts.str.extract(_ZONE)
     bare = texts.str.replace(_ZONE, "", regex=True)
     best: pd.Series | None = None

@@ -53,6 +53,7 @@ __all__ = [
     "ProfileQuestion",
     "Questionnaire",
     "Scale",
+    "Section",
     "Text",
     "load_questionnaire",
     "parse_questionnaire",
@@ -176,6 +177,15 @@ class ProfileQuestion:
     required: bool = True
 
 
+@dataclass(frozen=True, slots=True)
+class Section:
+    """One page of the respondent form: the profile, or a construct's items (and attention checks)."""
+
+    key: str
+    title: Text | None
+    questions: tuple[ProfileQuestion | Item | AttentionCheck, ...]
+
+
 @dataclass(frozen=True)
 class Questionnaire:
     """A validated questionnaire. Build it with :func:`load_questionnaire` or :func:`parse_questionnaire`."""
@@ -234,6 +244,23 @@ class Questionnaire:
             yield i.code, "item", i.text
         for a in self.attention_checks:
             yield a.code, "attention", a.text
+
+    def sections(self) -> tuple[Section, ...]:
+        """The form's pages in order: the profile (if any), then one page per construct.
+
+        An attention check goes at the end of the page of the construct named in its ``after``; checks
+        without ``after`` go at the end of the middle construct's page, where attention typically drops.
+        """
+        placed: dict[str, list[AttentionCheck]] = {c.name: [] for c in self.constructs}
+        middle = self.constructs[(len(self.constructs) - 1) // 2].name
+        for check in self.attention_checks:
+            placed[check.after or middle].append(check)
+        pages: list[Section] = []
+        if self.profile:
+            pages.append(Section(key="profile", title=None, questions=self.profile))
+        for c in self.constructs:
+            pages.append(Section(key=c.name, title=c.label, questions=(*c.items, *placed[c.name])))
+        return tuple(pages)
 
     def to_dict(self) -> dict[str, Any]:
         """The questionnaire as plain data (the shape of the YAML file, every text as a mapping)."""
