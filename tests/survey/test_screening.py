@@ -131,6 +131,7 @@ def test_exclude_records_every_reason():
     assert excluded.loc[6, "checks"] == "duplicate" and "repeats respondent 1" in excluded.loc[6, "reasons"]
     assert cleaned.to_dict()["kept"] == 4
     assert report.exclude([]).data.shape[0] == 6
+    assert report.exclude(["all"]).applied == CHECKS
 
 
 def test_check_names_and_options():

@@ -118,8 +118,8 @@ class Screening:
         return tuple(int(r) for r in self.issues.loc[self.issues["check"] == name, "respondent"].unique())
 
     def exclude(self, checks: Iterable[str]) -> Cleaned:
-        """Drop the respondents flagged by ``checks``; each exclusion lists every chosen check it failed."""
-        chosen = tuple(dict.fromkeys(check_name(c) for c in checks))
+        """Drop the respondents flagged by ``checks`` (names, aliases or ``"all"``); record every reason."""
+        chosen = parse_checks(list(checks))
         hits = self.issues[self.issues["check"].isin(chosen)]
         lines = hits.drop_duplicates("respondent").set_index("respondent")["line"].sort_index()
         reasons = (
