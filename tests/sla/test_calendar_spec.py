@@ -135,3 +135,26 @@ def test_indonesian_holidays_include_cuti_bersama() -> None:
 def test_always_open() -> None:
     cal = BusinessCalendar.always_open("Asia/Jakarta")
     assert cal.name == "24x7" and cal.always and cal.hours == (((0, 86400),),) * 7
+
+
+def test_builtin_calendars() -> None:
+    from ukur.sla.calendar import builtin_calendar
+
+    office = builtin_calendar("office-id")
+    assert office.timezone == "Asia/Jakarta" and office.holiday_categories == ("government", "public")
+    assert office.to_dict()["hours"]["sat"] == "08:00-12:00"  # type: ignore[index]
+    assert builtin_calendar("office-id", timezone="Asia/Makassar").timezone == "Asia/Makassar"
+    assert builtin_calendar("24x7").always
+    with pytest.raises(AgreementError, match="expected 24x7, office-id or a YAML file"):
+        builtin_calendar("office")
+
+
+def test_to_dict_round_trips_through_from_spec() -> None:
+    cal = BusinessCalendar.from_spec("office", OFFICE, timezone="Asia/Jakarta")
+    data = cal.to_dict()
+    spec = {
+        "hours": data["hours"],
+        "holidays": {k: v for k, v in data["holidays"].items() if v is not None},  # type: ignore[union-attr]
+        "closed": [{"date": c["date"], "name": c["name"]} for c in data["closed"]],  # type: ignore[union-attr]
+    }
+    assert BusinessCalendar.from_spec("office", spec, timezone="Asia/Jakarta") == cal
