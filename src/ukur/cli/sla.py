@@ -159,12 +159,12 @@ def evaluate_command(
         raise UkurError(
             f"give the record files with --records STREAM=FILE (streams: {', '.join(agreement.streams)})"
         )
-    tables = _tables(records, "--records")
-    unknown = sorted(set(tables) - set(agreement.streams))
+    unknown = sorted(set(_pairs(records, "--records")) - set(agreement.streams))
     if unknown:
         raise UkurError(
             f"no objective reads stream(s) {', '.join(unknown)} (streams: {', '.join(agreement.streams)})"
         )
+    tables = _tables(records, "--records")
     result = evaluate(
         agreement,
         tables,
