@@ -239,3 +239,58 @@ def test_adjusted_r2_from_a_stated_number_of_predictors():
     assert got["holds"]
     bad = row(audit(load_reported(text.replace("predictors: 2", "predictors: 5"))), "r2.adjusted", "Y")
     assert not bad["holds"]
+
+
+def _three_predictors(digits: int = 3) -> tuple[str, dict]:
+    """Y on X1, X2, X3 with printed predictor correlations (a Fornell–Larcker table), exact then rounded.
+
+    R_XX and β are chosen; r_Xy = R_XX β, R² = β′R_XX β, and f² of X1 drops X1 from the regression
+    (R²excl = r′R⁻¹r over X2, X3), all computed here with numpy as the reference.
+    """
+    names = ["X1", "X2", "X3"]
+    rxx = np.array([[1.0, 0.42, 0.31], [0.42, 1.0, 0.55], [0.31, 0.55, 1.0]])
+    beta = np.array([0.35, 0.22, 0.18])
+    rxy = rxx @ beta
+    r2 = float(beta @ rxy)
+    rest = [1, 2]
+    excl = float(rxy[rest] @ np.linalg.solve(rxx[np.ix_(rest, rest)], rxy[rest]))
+    ave = {"X1": 0.61, "X2": 0.70, "X3": 0.55, "Y": 0.66}
+    f = lambda v: f"{v:.{digits}f}"  # noqa: E731
+    lines = ["version: 1", "n: 120", "paths:"]
+    lines += [f"  {x} -> Y: {f(b)}" for x, b in zip(names, beta, strict=True)]
+    lines += ["r_squared:", f"  Y: {{r2: {f(r2)}}}", "f_squared:", f"  X1 -> Y: {f((r2 - excl) / (1 - r2))}"]
+    lines += ["reliability:"] + [f"  {c}: {{ave: {f(a)}}}" for c, a in ave.items()]
+    lines += ["fornell_larcker:"]
+    everything = [*names, "Y"]
+    full = np.eye(4)
+    full[:3, :3] = rxx
+    full[:3, 3] = full[3, :3] = rxy
+    for i, a in enumerate(everything):
+        cells = [
+            f"{b}: {f(np.sqrt(ave[a]) if i == j else full[i, j])}" for j, b in enumerate(everything[: i + 1])
+        ]
+        lines.append(f"  {a}: {{{', '.join(cells)}}}")
+    return "\n".join(lines) + "\n", {"r2": r2, "rxy": rxy, "excl": excl}
+
+
+def test_printed_correlations_make_r2_f2_and_correlations_derivable():
+    text, ref = _three_predictors()
+    r = audit(load_reported(text))
+    assert r.ok, r.failures.to_dict(orient="records")
+    assert row(r, "r2.implied", "Y")["computed"] == pytest.approx(ref["r2"], abs=2e-3)
+    assert row(r, "correlation.implied", "X1 – Y")["computed"] == pytest.approx(ref["rxy"][0], abs=2e-3)
+    assert row(r, "fornell_larcker.diagonal", "X1")["computed"] == pytest.approx(np.sqrt(0.61))
+    assert len(r.checks[r.checks["identity"] == "fornell_larcker.diagonal"]) == 4
+    assert row(r, "f2", "X1 -> Y")["holds"]
+
+
+def test_a_misprinted_correlation_or_diagonal_is_caught():
+    text, _ = _three_predictors()
+    bad_diag = text.replace(f"X1: {{X1: {np.sqrt(0.61):.3f}}}", "X1: {X1: 0.801}")
+    assert bad_diag != text
+    assert not row(audit(load_reported(bad_diag)), "fornell_larcker.diagonal", "X1")["holds"]
+    line = next(ln for ln in text.splitlines() if ln.startswith("  Y: {X1:"))
+    value = line.split("X1: ")[1].split(",")[0]
+    bad = text.replace(line, line.replace(f"X1: {value}", f"X1: {float(value) + 0.05:.3f}"))
+    failed = set(audit(load_reported(bad)).failures["identity"])
+    assert "correlation.implied" in failed

@@ -15,10 +15,14 @@ Identities checked (``identity`` column of :attr:`AuditResult.checks`)
 ``discriminant.cross_loadings``  each item loads highest on its own construct (Chin 1998) — a claim,
                             checked exactly.
 ``r2.single_predictor``     R² = β² when the construct has exactly one predictor.
-``r2.implied``              R² = β′ R_XX β when the correlations among the predictors follow from the
-                            printed paths (normal equations r_Xy = R_XX β, applied recursively: a
-                            predictor's correlation with its outcome is (R_XX β) of that outcome).
+``r2.implied``              R² = β′ R_XX β when the correlations among the predictors are printed (the
+                            Fornell–Larcker table) or follow from the printed paths (normal equations
+                            r_Xy = R_XX β, applied recursively: a predictor's correlation with its
+                            outcome is (R_XX β) of that outcome).
 ``r2.adjusted``             R²adj = 1 − (1 − R²)(n − 1)/(n − k − 1), k = number of predictors.
+``fornell_larcker.diagonal``  the Fornell–Larcker diagonal equals √AVE of the reliability table.
+``correlation.implied``     a printed construct correlation r_xy of a predictor x with its outcome y
+                            equals (R_XX β)_x, what the printed paths imply.
 ``f2``                      f² = (R²incl − R²excl)/(1 − R²incl) (Cohen 1988), R²excl from the same
                             scores without the predictor (SmartPLS' convention): 0 for a single
                             predictor, else r′R⁻¹r over the remaining predictors when derivable.
@@ -63,6 +67,9 @@ an indirect effect ``A -> M -> B``. Every section is optional::
       Minat_Referensial: {Minat Beli: 0.950, Promosi: 0.770}
     reliability:
       Minat Beli: {alpha: 0.975, rho_a: 0.976, rho_c: 0.982, ave: 0.931}
+    fornell_larcker:            # √AVE on the diagonal, construct correlations off it (one triangle)
+      Minat Beli: {Minat Beli: 0.965}
+      Promosi: {Minat Beli: 0.815, Promosi: 0.922}
     profiles:
       - title: Tabel 2. Pendidikan Responden
         rows: {SLTP: {count: 4, percent: 13%}, SLTA: {count: 12, percent: 40%}}
@@ -123,6 +130,7 @@ class Reported:
     loadings: Mapping[str, Printed] = field(default_factory=dict)
     cross_loadings: Mapping[str, Mapping[str, Printed]] = field(default_factory=dict)
     reliability: Mapping[str, Mapping[str, Printed]] = field(default_factory=dict)
+    fornell_larcker: Mapping[str, Mapping[str, Printed]] = field(default_factory=dict)
     profiles: tuple[Mapping[str, Any], ...] = ()
 
 
@@ -196,6 +204,7 @@ def load_reported(text: str, *, source: str = "table") -> Reported:
         "loadings",
         "cross_loadings",
         "reliability",
+        "fornell_larcker",
         "profiles",
     }
     for key, (knode, _) in top.items():
@@ -241,6 +250,10 @@ def load_reported(text: str, *, source: str = "table") -> Reported:
         reliability={
             k: reader.numbers(v, ("alpha", "rho_a", "rho_c", "ave"))
             for k, (_, v) in reader.mapping(get("reliability"), "reliability").items()
+        },
+        fornell_larcker={
+            k: {c: reader.number(x) for c, (_, x) in reader.mapping(v, k).items()}
+            for k, (_, v) in reader.mapping(get("fornell_larcker"), "fornell_larcker").items()
         },
         profiles=tuple(reader.profile(p) for p in reader.sequence(get("profiles"), "profiles")),
     )
@@ -508,13 +521,24 @@ def _predictors(paths: Mapping[tuple[str, str], Printed]) -> dict[str, list[str]
     return preds
 
 
+def _printed_correlations(rep: Reported) -> dict[frozenset[str], Printed]:
+    """Off-diagonal entries of the Fornell–Larcker table: construct correlations as printed."""
+    out: dict[frozenset[str], Printed] = {}
+    for a, row in rep.fornell_larcker.items():
+        for c, v in row.items():
+            if a != c:
+                out[frozenset((a, c))] = v
+    return out
+
+
 def _implied(
-    keys: Sequence[tuple[str, str]], beta: np.ndarray
+    keys: Sequence[tuple[str, str]], x: np.ndarray, ckeys: Sequence[frozenset[str]] = ()
 ) -> tuple[dict[frozenset[str], float], dict[str, float]]:
-    """Correlations and R² that follow from standardized paths alone (normal equations, recursively)."""
-    b = dict(zip(keys, beta, strict=True))
+    """Correlations and R² that follow from standardized paths (``x[:len(keys)]``) and the printed
+    correlations ``ckeys`` (``x[len(keys):]``): normal equations r_Xy = R_XX β, applied recursively."""
+    b = dict(zip(keys, x[: len(keys)], strict=True))
     preds = _predictors(dict.fromkeys(keys))  # type: ignore[arg-type]
-    corr: dict[frozenset[str], float] = {}
+    corr: dict[frozenset[str], float] = dict(zip(ckeys, (float(v) for v in x[len(keys) :]), strict=True))
     r2: dict[str, float] = {}
     progress = True
     while progress:
@@ -523,19 +547,46 @@ def _implied(
             if y in r2 or not all(a == c or frozenset((a, c)) in corr for a in xs for c in xs):
                 continue
             rxx = np.array([[1.0 if a == c else corr[frozenset((a, c))] for c in xs] for a in xs])
-            by = np.array([b[(x, y)] for x in xs])
+            by = np.array([b[(x_, y)] for x_ in xs])
             rxy = rxx @ by
             r2[y] = float(by @ rxy)
-            corr.update({frozenset((x, y)): float(r) for x, r in zip(xs, rxy, strict=True)})
+            corr.update({frozenset((x_, y)): float(r) for x_, r in zip(xs, rxy, strict=True)})
             progress = True
     return corr, r2
 
 
 def _structural(rep: Reported, paths: Mapping[tuple[str, str], Printed], out: _Checks) -> None:
     keys = list(paths)
-    inputs = [paths[k] for k in keys]
+    printed_corr = _printed_correlations(rep)
+    ckeys = list(printed_corr)
+    inputs = [paths[k] for k in keys] + [printed_corr[k] for k in ckeys]
+    x0 = np.array([p.value for p in inputs])
     preds = _predictors(paths)
-    _, r2_known = _implied(keys, np.array([p.value for p in inputs]))
+    _, r2_known = _implied(keys, x0, ckeys)
+    _fornell_larcker(rep, out)
+    for y, xs in preds.items():
+        for x_ in xs:
+            pair = frozenset((x_, y))
+            if pair not in printed_corr:
+                continue
+            others = [k for k in ckeys if k != pair]
+            # Derive r_xy from the paths and every *other* printed correlation.
+            sub = [paths[k] for k in keys] + [printed_corr[k] for k in others]
+
+            def implied_r(v: np.ndarray, pair: frozenset[str] = pair, others: list = others) -> float:
+                return _implied(keys, v, others)[0].get(pair, math.nan)
+
+            if math.isfinite(implied_r(np.array([p.value for p in sub]))):
+                note = f"(R_XX β) of {y} for predictor {x_}"
+                out.derived(
+                    "correlation.implied",
+                    "Fornell–Larcker",
+                    f"{x_} – {y}",
+                    printed_corr[pair],
+                    implied_r,
+                    sub,
+                    note,
+                )
     for y, row in rep.r_squared.items():
         xs = preds.get(y, [])
         if "r2" in row and len(xs) == 1:
@@ -548,9 +599,9 @@ def _structural(rep: Reported, paths: Mapping[tuple[str, str], Printed], out: _C
         elif "r2" in row and y in r2_known:
 
             def implied_r2(x: np.ndarray, y: str = y) -> float:
-                return _implied(keys, x)[1][y]
+                return _implied(keys, x, ckeys)[1][y]
 
-            note = "β′R_XX β with R_XX implied by the printed paths"
+            note = "β′R_XX β with R_XX printed or implied by the printed paths"
             out.derived("r2.implied", "R²", y, row["r2"], implied_r2, inputs, note)
         k_given = row.get("predictors")
         if "adjusted" in row and "r2" in row and rep.n is not None and (xs or k_given):
@@ -560,6 +611,7 @@ def _structural(rep: Reported, paths: Mapping[tuple[str, str], Printed], out: _C
                 return float(1 - (1 - x[0]) * (n - 1) / (n - k - 1))
 
             out.derived("r2.adjusted", "R²", y, row["adjusted"], adjusted, [row["r2"]], f"n = {n}, k = {k}")
+    corr0, _ = _implied(keys, x0, ckeys)
     for (s, y), printed in rep.f_squared.items():
         incl = rep.r_squared.get(y, {}).get("r2")
         xs = preds.get(y, [])
@@ -568,8 +620,8 @@ def _structural(rep: Reported, paths: Mapping[tuple[str, str], Printed], out: _C
         rest = [x for x in xs if x != s]
 
         def f2(x: np.ndarray, y: str = y, rest: list[str] = rest) -> float:
-            r_incl, beta = x[0], x[1:]
-            corr, _ = _implied(keys, beta)
+            r_incl = x[0]
+            corr, _ = _implied(keys, x[1:], ckeys)
             if not rest:
                 excl = 0.0
             else:
@@ -578,17 +630,29 @@ def _structural(rep: Reported, paths: Mapping[tuple[str, str], Printed], out: _C
                 excl = float(rxy @ np.linalg.solve(rxx, rxy))
             return (r_incl - excl) / (1 - r_incl)
 
-        corr, _ = _implied(keys, np.array([p.value for p in inputs]))
-        derivable = all(frozenset((a, y)) in corr for a in rest) and all(
-            a == c or frozenset((a, c)) in corr for a in rest for c in rest
+        derivable = all(frozenset((a, y)) in corr0 for a in rest) and all(
+            a == c or frozenset((a, c)) in corr0 for a in rest for c in rest
         )
         if derivable:
             note = (
-                "R²excl = 0 (single predictor)"
-                if not rest
-                else "R²excl from correlations implied by the paths"
+                "R²excl = 0 (single predictor)" if not rest else "R²excl from printed or implied correlations"
             )
             out.derived("f2", "f²", f"{s} -> {y}", printed, f2, [incl, *inputs], note)
+
+
+def _fornell_larcker(rep: Reported, out: _Checks) -> None:
+    for c, row in rep.fornell_larcker.items():
+        ave = rep.reliability.get(c, {}).get("ave")
+        if c in row and ave is not None:
+            out.derived(
+                "fornell_larcker.diagonal",
+                "Fornell–Larcker",
+                c,
+                row[c],
+                lambda x: float(np.sqrt(x[0])),
+                [ave],
+                "√AVE",
+            )
 
 
 def _bootstrap(rep: Reported, paths: Mapping[tuple[str, str], Printed], out: _Checks) -> None:
