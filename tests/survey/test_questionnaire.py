@@ -153,6 +153,7 @@ def test_normalize_is_idempotent_and_ignores_case_and_spacing(text):
 def test_sections_place_attention_checks(small):
     pages = small.sections()
     assert [p.key for p in pages] == ["profile", "Citra Merek", "Minat"]
-    assert [q.code for q in pages[1].questions] == ["CM1", "CM2", "CM3", "AC1"]  # no 'after': middle construct
+    # no 'after': the check goes to the middle construct's page
+    assert [q.code for q in pages[1].questions] == ["CM1", "CM2", "CM3", "AC1"]
     placed = parse_questionnaire(SMALL.replace("expected: 4}", "expected: 4, after: Minat}"))
     assert [q.code for q in placed.sections()[2].questions] == ["MI1", "MI2", "MI3", "AC1"]
