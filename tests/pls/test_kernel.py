@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.pls.reference import corp_rep, cr2, m1, m4, mean_replaced, mobi
+from tests.pls.reference import Model, corp_rep, cr2, m1, m4, mean_replaced, mobi
 from tests.pls.test_bootstrap import ecsi
 from ukur.pls.kernel import solve
 from ukur.pls.replicate import Plan, replicate, replicate_reference
@@ -17,7 +17,12 @@ def _stack(model, x, b=300, seed=1):
     return correlations(count_matrix(draw_rows(stream_key(seed), 0, b, n), n), Moments(x))
 
 
+def one_construct():
+    return Model.build().reflective("Image", ["IMAG1", "IMAG2", "IMAG3"]).model()
+
+
 CASES = [
+    ("one-construct", one_construct, "path", None),
     ("ecsi-path", ecsi, "path", None),
     ("m4-factorial", m4, "factorial", None),
     ("m1-centroid", m1, "centroid", None),

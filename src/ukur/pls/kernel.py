@@ -112,19 +112,27 @@ def _rescale(
 def _inner(
     cc: np.ndarray, adjacency: np.ndarray, predecessors: tuple[np.ndarray, ...], scheme: str
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Inner weights E (K, K, B) with the proxy of j being ``Σ_i E[i, j] Y_i``; and ok (B,)."""
-    sym = (adjacency | adjacency.T)[:, :, None]
+    """Inner weights E (K, K, B) with the proxy of j being ``Σ_i E[i, j] Y_i``; and ok (B,).
+
+    As in :mod:`ukur.pls.algorithm`, a construct without any path (a one-construct model) is its own
+    proxy, ``E[j, j] = 1``.
+    """
+    sym = adjacency | adjacency.T
     ok = np.ones(cc.shape[-1], dtype=bool)
     if scheme == "factorial":
-        return cc * sym, ok
-    if scheme == "centroid":
-        return np.sign(cc) * sym, ok
-    e = np.swapaxes(cc * adjacency[:, :, None], 0, 1).copy()
-    for j, pred in enumerate(predecessors):
-        if pred.size:
-            beta, good = solve(cc[pred[:, None], pred], cc[pred, j][:, None, :])
-            e[pred, j] = beta[:, 0]
-            ok &= good
+        e = cc * sym[:, :, None]
+    elif scheme == "centroid":
+        e = np.sign(cc) * sym[:, :, None]
+    else:
+        e = np.swapaxes(cc * adjacency[:, :, None], 0, 1).copy()
+        for j, pred in enumerate(predecessors):
+            if pred.size:
+                beta, good = solve(cc[pred[:, None], pred], cc[pred, j][:, None, :])
+                e[pred, j] = beta[:, 0]
+                ok &= good
+    isolated = np.flatnonzero(~sym.any(axis=0))
+    if isolated.size:
+        e[isolated, isolated] += 1.0
     return e, ok
 
 
