@@ -176,3 +176,31 @@ def test_responses_by_code_as_the_web_form_stores_them(small):
     assert result.columns.set_index("column").loc["CM1", "matched_by"] == "code" and result.problems.empty
     assert result.data.loc[1, "CM3"] == 4 and result.data.loc[1, "gender"] == "F"
     assert (result.data.loc[1, "submitted"] - result.data.loc[1, "started"]).total_seconds() == 240
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.datetimes(
+            min_value=pd.Timestamp("2000-01-01").to_pydatetime(),
+            max_value=pd.Timestamp("2035-12-31").to_pydatetime(),
+        ),
+        min_size=1,
+        max_size=6,
+    ).map(lambda ts: sorted(t.replace(microsecond=0) for t in ts)),
+    st.sampled_from(["google", "iso", "dmy"]),
+)
+def test_timestamps_round_trip_in_every_written_format(stamps, style):
+    def written(t):
+        if style == "google":
+            return f"{t:%Y/%m/%d} {t.hour % 12 or 12}:{t:%M:%S} {'AM' if t.hour < 12 else 'PM'} GMT+7"
+        return f"{t:%Y-%m-%d %H:%M:%S}" if style == "iso" else f"{t:%d/%m/%Y %H:%M:%S}"
+
+    rows = [{**GOOD, "submitted": written(t)} for t in stamps]
+    got = import_responses(_SMALL, export_frame(rows)).data["submitted"]
+    expected = pd.Series(pd.to_datetime(stamps))
+    if style == "google":
+        expected = (expected - pd.Timedelta(hours=7)).dt.tz_localize("UTC")
+    if style == "dmy" and all(t.day <= 12 for t in stamps) and len({(t.day, t.month) for t in stamps}) > 1:
+        return  # both readings valid and possibly both in order: day-first is only the default
+    assert got.tolist() == expected.tolist()
