@@ -127,3 +127,21 @@ def test_long_lists_are_cut_in_text_but_complete_in_json(capsys, tmp_path):
     assert len(listed) == 50 and "… and 18 more (--format json lists all)" in out
     assert run(["survey", "screen", Q, str(big), "-f", "json"]) == 0
     assert len(json.loads(capsys.readouterr().out)["screening"]["issues"]) == 68
+
+
+def test_xlsx_export_with_sheet(capsys, tmp_path):
+    frame = pd.read_csv(EXPORT, dtype=str)
+    book = tmp_path / "export.xlsx"
+    with pd.ExcelWriter(book) as writer:
+        pd.DataFrame({"catatan": ["lembar pertama"]}).to_excel(writer, sheet_name="catatan", index=False)
+        frame.to_excel(writer, sheet_name="Form Responses 1", index=False)
+    assert run(["survey", "screen", Q, str(book), "--sheet", "Form Responses 1", "-f", "json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert [(i["respondent"], i["check"]) for i in payload["screening"]["issues"]] == [
+        (13, "straightlining"),
+        (22, "duplicate"),
+    ]
+    assert run(["survey", "screen", Q, str(book), "--sheet", "1"]) == 0
+    capsys.readouterr()
+    assert run(["survey", "screen", Q, str(book)]) == 2  # the first sheet holds no answers
+    assert "no column of the export matches an item" in capsys.readouterr().err
