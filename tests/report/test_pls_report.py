@@ -253,3 +253,22 @@ def test_profile_table_orders_categories_and_adds_up():
     assert t.frame["percent"].iloc[:-1].sum() == pytest.approx(100.0)
     ages = profile_table(pd.DataFrame({"age": [10, 9, 10, 2]}), "age", lg)
     assert list(ages.frame["category"]) == ["2", "9", "10", "Jumlah"]
+
+
+def test_render_dispatches_by_format_and_suffix(report):
+    from ukur.report.pls_render import MEDIA_TYPES, format_for, render
+
+    assert (
+        format_for("Laporan.HTML") == "html"
+        and format_for("r.xlsx") == "xlsx"
+        and format_for("r.docx") == "docx"
+    )
+    with pytest.raises(SpecError, match="unknown report format '.pdf'"):
+        format_for("r.pdf")
+    with pytest.raises(SpecError):
+        format_for("report")
+    assert render(report, "html").startswith(b"<!DOCTYPE html>")
+    assert render(report, "xlsx")[:2] == b"PK" and render(report, "docx")[:2] == b"PK"
+    assert set(MEDIA_TYPES) == {"html", "xlsx", "docx"}
+    with pytest.raises(SpecError):
+        render(report, "pdf")

@@ -29,10 +29,8 @@ from ukur.errors import ConvergenceWarning, DataError
 from ukur.io import read_table
 from ukur.pls import Model
 from ukur.pls import estimate as estimate_model
-from ukur.report.pls_docx import render_docx
-from ukur.report.pls_html import render_html
+from ukur.report.pls_render import format_for, render
 from ukur.report.pls_tables import build_report
-from ukur.report.pls_xlsx import render_xlsx
 from ukur.survey.sample_size import inverse_square_root
 
 __all__ = ["report"]
@@ -41,9 +39,6 @@ __all__ = ["report"]
 class Language(StrEnum):
     en = "en"
     id = "id"
-
-
-FORMATS = {".html": "html", ".htm": "html", ".xlsx": "xlsx", ".docx": "docx"}
 
 
 def _read_text(path: Path, what: str) -> str:
@@ -98,12 +93,7 @@ def report(
     workers: pls_bootstrap.Workers = 1,
 ) -> None:
     """Write the PLS-SEM report (tables, diagrams, warnings, written results) as HTML, XLSX or DOCX."""
-    kind = FORMATS.get(output.suffix.lower())
-    if kind is None:
-        raise DataError(
-            f"unknown report format '{output.suffix or output.name}' (use .html, .xlsx or .docx)",
-            field="output",
-        )
+    kind = format_for(output.name)
     na_values = tuple(na or ())
     model = Model.from_syntax(_read_text(model_file, "model"), source=str(model_file))
     data = read_table(data_file, na_values=na_values)
@@ -139,11 +129,6 @@ def report(
         min_sample=_min_sample(result.paths["estimate"].tolist()),
         title=title,
     )
-    if kind == "html":
-        payload = render_html(doc).encode("utf-8")
-    elif kind == "xlsx":
-        payload = render_xlsx(doc)
-    else:
-        payload = render_docx(doc)
+    payload = render(doc, kind)
     _write_atomic(output, payload)
     typer.echo(f"wrote {output}", err=True)
