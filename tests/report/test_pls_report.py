@@ -263,7 +263,7 @@ def test_render_dispatches_by_format_and_suffix(report):
         and format_for("r.xlsx") == "xlsx"
         and format_for("r.docx") == "docx"
     )
-    with pytest.raises(SpecError, match="unknown report format '.pdf'"):
+    with pytest.raises(SpecError, match=r"unknown report format '\.pdf'"):
         format_for("r.pdf")
     with pytest.raises(SpecError):
         format_for("report")
