@@ -186,6 +186,9 @@ class Builder:
             result.update(self.parent.calendars)
         for name, spec in self.data.get("calendars", {}).items():
             path: Path = ("calendars", name)
+            if name in result and self.parent is not None and name in dict(self.parent.calendars):
+                if self.calendar(path, name, spec, timezone) == result[name]:
+                    continue
             if name in result:
                 raise self.error(
                     f"calendar {name!r} is inherited from {self.parent.id if self.parent else ''!r} and cannot "
@@ -200,10 +203,16 @@ class Builder:
 
     def services(self) -> tuple[Service, ...]:
         found: dict[str, Service] = {s.id: s for s in self.parent.services} if self.parent else {}
+        inherited = set(found)
+        own: set[str] = set()
         for i, raw in enumerate(self.data.get("services", [])):
-            if raw["id"] in found:
+            if raw["id"] in own:
                 raise self.error(f"service {raw['id']!r} is declared twice", ("services", i, "id"))
-            found[raw["id"]] = Service(id=raw["id"], description=raw.get("description", ""))
+            own.add(raw["id"])
+            base = found.get(raw["id"]) if raw["id"] in inherited else None
+            found[raw["id"]] = Service(
+                id=raw["id"], description=raw.get("description", base.description if base else "")
+            )
         return tuple(found.values())
 
     # ------------------------------------------------------------------ objectives
@@ -345,36 +354,52 @@ class Builder:
         result = list(inherited)
         for i, raw in enumerate(self.data.get("exclusions", [])):
             path: Path = ("exclusions", i)
-            if raw["id"] in seen:
-                raise self.error(f"exclusion {raw['id']!r} is declared twice (or inherited)", (*path, "id"))
+            restated = raw["id"] in {e.id for e in inherited}
+            if raw["id"] in seen and not restated:
+                raise self.error(f"exclusion {raw['id']!r} is declared twice", (*path, "id"))
             seen.add(raw["id"])
             covers = tuple(raw.get("objectives", ()))
             for j, name in enumerate(covers):
                 if name not in ids:
                     raise self.error(f"unknown objective {name!r}", (*path, "objectives", j))
+            exclusion = self.exclusion(path, raw, covers, timezone)
+            if restated:
+                base = next(e for e in inherited if e.id == raw["id"])
+                if (exclusion.windows, exclusion.when, exclusion.objectives) != (
+                    base.windows,
+                    base.when,
+                    base.objectives,
+                ):
+                    raise self.error(
+                        f"exclusion {raw['id']!r} is inherited; a child may restate it only unchanged", path
+                    )
+                continue
             if self.parent is not None and (not covers or set(covers) & parent_objectives):
                 raise self.error(
                     "a child agreement may not add exclusions to inherited objectives (that would loosen "
                     "them); list only the child's own objectives under `objectives:`",
                     path,
                 )
-            windows = []
-            for j, w in enumerate(raw.get("windows", [])):
-                lo = self.instant((*path, "windows", j, "from"), w["from"], timezone)
-                hi = self.instant((*path, "windows", j, "to"), w["to"], timezone)
-                if hi <= lo:
-                    raise self.error("the window ends before it starts", (*path, "windows", j, "to"))
-                windows.append(ExclusionWindow(start=lo, stop=hi))
-            result.append(
-                Exclusion(
-                    id=raw["id"],
-                    windows=tuple(windows),
-                    when=_condition(raw.get("when", {})),
-                    objectives=covers,
-                    description=raw.get("description", ""),
-                )
-            )
+            result.append(exclusion)
         return tuple(result)
+
+    def exclusion(
+        self, path: Path, raw: Mapping[str, Any], covers: tuple[str, ...], timezone: str
+    ) -> Exclusion:
+        windows = []
+        for j, w in enumerate(raw.get("windows", [])):
+            lo = self.instant((*path, "windows", j, "from"), w["from"], timezone)
+            hi = self.instant((*path, "windows", j, "to"), w["to"], timezone)
+            if hi <= lo:
+                raise self.error("the window ends before it starts", (*path, "windows", j, "to"))
+            windows.append(ExclusionWindow(start=lo, stop=hi))
+        return Exclusion(
+            id=raw["id"],
+            windows=tuple(windows),
+            when=_condition(raw.get("when", {})),
+            objectives=covers,
+            description=raw.get("description", ""),
+        )
 
     def penalties(self, objectives: tuple[Objective, ...]) -> tuple[Penalty, ...]:
         ids = {o.id for o in objectives}
