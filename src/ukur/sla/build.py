@@ -186,9 +186,9 @@ class Builder:
             result.update(self.parent.calendars)
         for name, spec in self.data.get("calendars", {}).items():
             path: Path = ("calendars", name)
-            if name in result and self.parent is not None and name in dict(self.parent.calendars):
-                if self.calendar(path, name, spec, timezone) == result[name]:
-                    continue
+            inherited = self.parent is not None and name in dict(self.parent.calendars)
+            if inherited and self.calendar(path, name, spec, timezone) == result[name]:
+                continue
             if name in result:
                 raise self.error(
                     f"calendar {name!r} is inherited from {self.parent.id if self.parent else ''!r} and cannot "
