@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
@@ -19,6 +21,7 @@ from sqlalchemy import Engine
 
 from ukur.store import accounts, make_engine, make_session_factory, migrate
 from ukur.store.engine import SessionFactory
+from ukur.store.schema import metadata
 
 PG_ADMIN_URL = os.environ.get("UKUR_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 accounts.set_hasher(
@@ -71,17 +74,55 @@ def postgres_database() -> Iterator[str]:
 
 
 @pytest.fixture(params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
-    """An empty database: a SQLite file, or a fresh schema in the session's PostgreSQL database."""
+def empty_database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A never-migrated database: a new SQLite file, or a new schema in the session's PostgreSQL database."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path_factory.mktemp('db') / 'ukur.db'}"
-    url = request.getfixturevalue("postgres_database")
+    return _new_schema(request.getfixturevalue("postgres_database"))
+
+
+def _new_schema(url: str) -> str:
     schema = f"t_{secrets.token_hex(6)}"
     engine = make_engine(url)
     with engine.begin() as conn:
         conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
     engine.dispose()
     return f"{url}?options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "ukur.db"
+    engine = make_engine(f"sqlite:///{path}")
+    migrate.upgrade(engine)
+    engine.dispose()  # closing the last connection checkpoints the WAL into the file
+    return path
+
+
+@pytest.fixture(scope="session")
+def _postgres_migrated(postgres_database: str) -> str:
+    url = _new_schema(postgres_database)
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A migrated database without rows: a copy of a migrated SQLite file, or PostgreSQL's shared
+    migrated schema with every table emptied (migrating once per session keeps the suite fast)."""
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("db") / "ukur.db"
+        shutil.copyfile(request.getfixturevalue("_sqlite_template"), path)
+        return f"sqlite:///{path}"
+    url: str = request.getfixturevalue("_postgres_migrated")
+    engine = make_engine(url)
+    tables = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+    engine.dispose()
+    return url
 
 
 @pytest.fixture

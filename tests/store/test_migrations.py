@@ -11,8 +11,8 @@ from ukur.store import NotMigratedError, make_engine, migrate
 from ukur.store.schema import metadata
 
 
-def test_upgrade_from_empty_reaches_head_and_matches_models(database_url):
-    engine = make_engine(database_url)
+def test_upgrade_from_empty_reaches_head_and_matches_models(empty_database_url):
+    engine = make_engine(empty_database_url)
     with pytest.raises(NotMigratedError, match="ukur db upgrade"):
         migrate.check(engine)
     assert migrate.current_revision(engine) is None
