@@ -344,6 +344,8 @@ def _grid_span(
     g_lo = lo if lo is not None else pd.Timestamp(known.min())
     if hi is not None:
         g_hi = hi
+    elif objective.window.unit == "rolling":
+        g_hi = now
     else:
         last = known.max() if len(known) else g_lo.to_datetime64()
         if objective.kind is ObjectiveKind.AVAILABILITY:
