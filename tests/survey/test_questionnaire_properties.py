@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from ukur.errors import SpecError
@@ -80,6 +80,9 @@ def test_valid_files_parse_and_round_trip(doc):
 
 @settings(max_examples=150, deadline=None)
 @given(st.text(max_size=300))
+@example("=")  # a YAML value tag PyYAML composes but cannot construct
+@example("!!python/object:os.system x")
+@example("a: &x 1\nb: *y")
 def test_garbage_raises_spec_error_only(text):
     try:
         parse_questionnaire(text, source="junk.yaml")

@@ -55,8 +55,12 @@ def dotted(path: Sequence[str | int]) -> str:
 
 def load_located(text: str, *, source: str) -> Located:
     """Parse one YAML document; raise :class:`SpecError` with line and column when it is not valid YAML."""
+    marks: dict[Path, tuple[int, int]] = {}
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+        if node is None:
+            raise SpecError("the file is empty", source=source, line=1)
+        data = _build(node, (), marks, yaml.SafeLoader(""), source)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
@@ -68,11 +72,6 @@ def load_located(text: str, *, source: str) -> Located:
         ) from None
     except yaml.YAMLError as exc:
         raise SpecError(f"not valid YAML: {exc}", source=source) from None
-    if node is None:
-        raise SpecError("the file is empty", source=source, line=1)
-    marks: dict[Path, tuple[int, int]] = {}
-    constructor = yaml.SafeLoader("")
-    data = _build(node, (), marks, constructor, source)
     return Located(data=data, marks=marks, source=source)
 
 
