@@ -7,8 +7,9 @@ The layout is a small Sugiyama-style layered drawing (Sugiyama, Tagawa & Toda 19
 2. **Long paths** (spanning more than one layer) get one invisible *waypoint* per layer they cross, so
    they are routed around the constructs in between instead of through them.
 3. **Order within layers** uses barycentre sweeps (each node moves to the mean position of its
-   neighbours in the adjacent layer), alternating downward and upward passes; the ordering with the
-   fewest crossings seen is kept.
+   neighbours in the adjacent layer), alternating downward and upward passes; the few orderings with
+   the fewest crossings are each laid out, and the one whose structural arrows pass through the fewest
+   indicator boxes is kept.
 4. **Indicators** go on the construct's free side: left of an exogenous construct, right of a construct
    in the last layer, otherwise in a row above or below the ellipse, on the side fewer structural
    arrows cross.
@@ -32,6 +33,7 @@ __all__ = [
     "IndicatorShape",
     "Waypoint",
     "layer_of",
+    "order_candidates",
     "order_layers",
     "place",
     "segment_hits_box",
@@ -216,6 +218,11 @@ def order_layers(model: Model, sweeps: int = 8) -> list[list[str]]:
     Barycentre heuristic: a node's key is the mean index of its neighbours in the layer just
     swept; ties keep the current order (Python's sort is stable), so the result is deterministic.
     """
+    return order_candidates(model, sweeps)[0]
+
+
+def order_candidates(model: Model, sweeps: int = 8, keep: int = 4) -> list[list[list[str]]]:
+    """The distinct orderings met during the barycentre sweeps, fewest crossings first (at most ``keep``)."""
     layer = layer_of(model)
     rows = _nodes_by_layer(model, layer)
     segs = _segments(model, layer)
@@ -224,8 +231,8 @@ def order_layers(model: Model, sweeps: int = 8) -> list[list[str]]:
     for a, b in segs:
         downs.setdefault(a, []).append(b)
         ups.setdefault(b, []).append(a)
-    best = [list(r) for r in rows]
-    best_cross = _crossings(best, segs)
+    seen: dict[tuple[tuple[str, ...], ...], tuple[int, int]] = {}
+    seen[tuple(map(tuple, rows))] = (_crossings(rows, segs), 0)
     for sweep in range(sweeps):
         downward = sweep % 2 == 0
         indices = range(1, len(rows)) if downward else range(len(rows) - 2, -1, -1)
@@ -240,10 +247,9 @@ def order_layers(model: Model, sweeps: int = 8) -> list[list[str]]:
                 return sum(neigh) / len(neigh) if neigh else float(cur[n])
 
             rows[k] = sorted(rows[k], key=key)
-        cross = _crossings(rows, segs)
-        if cross < best_cross:
-            best, best_cross = [list(r) for r in rows], cross
-    return best
+        seen.setdefault(tuple(map(tuple, rows)), (_crossings(rows, segs), sweep + 1))
+    ranked = sorted(seen, key=lambda r: seen[r])
+    return [[list(row) for row in r] for r in ranked[:keep]]
 
 
 # --- sizes (SVG pixels) ------------------------------------------------------------------------------
@@ -287,9 +293,28 @@ def place(model: Model, with_r2: frozenset[str] = frozenset()) -> Placement:
     in its layer; then, for up to three rounds, a row is moved to the other side when fewer structural
     arrows would cross it there.
     """
-    rows = order_layers(model)
     lines = {c.name: wrap_words(c.name) for c in model.constructs}
     radii = {n: _ellipse_size(lines[n], (R2_SAMPLE,) if n in with_r2 else ()) for n in model.construct_names}
+    best: tuple[int, int] | None = None
+    chosen: Placement | None = None
+    for rank, rows in enumerate(order_candidates(model)):
+        placement = _place_rows(model, rows, radii, lines)
+        boxes = [i.box for i in placement.indicators.values()]
+        cost = (_hits(_routes(model, placement), boxes), rank)
+        if best is None or cost < best:
+            best, chosen = cost, placement
+    if chosen is None:  # order_candidates always returns at least the initial ordering
+        raise ValueError("no layer ordering")
+    return chosen
+
+
+def _place_rows(
+    model: Model,
+    rows: Sequence[Sequence[str]],
+    radii: Mapping[str, tuple[float, float]],
+    lines: Mapping[str, tuple[str, ...]],
+) -> Placement:
+    """Placement for one ordering: initial indicator sides, then up to three rounds of row flips."""
     side: dict[str, str] = {}
     for row in rows:
         for i, n in enumerate(row):
