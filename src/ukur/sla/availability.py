@@ -26,7 +26,7 @@ from ukur.sla.fields import NONE, require_columns
 from ukur.sla.measure import STATUSES, Stream, _when_excluded, merged_windows
 from ukur.sla.windows import WindowGrid
 
-__all__ = ["measure_outages", "union_open_seconds"]
+__all__ = ["measure_outages", "outage_windows", "union_open_seconds"]
 
 
 def union_open_seconds(cal: BusinessCalendar, a: np.ndarray, b: np.ndarray) -> float:
@@ -52,10 +52,9 @@ def measure_outages(
     *,
     calendar: BusinessCalendar,
     exclusions: Sequence[Exclusion],
-    grid: WindowGrid,
     as_of: np.datetime64,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Per-outage rows and per-window ``(available_seconds, downtime_seconds, elapsed_fraction)``."""
+) -> pd.DataFrame:
+    """One row per outage: downtime on the calendar (``counted_seconds``), status and exclusion."""
     assert objective.start is not None and objective.stop is not None
     require_columns(
         stream.frame,
@@ -113,6 +112,25 @@ def measure_outages(
             "counted_seconds": np.where(valid, np.where(counts, downtime, 0.0), np.nan),
         }
     )
+    return records
+
+
+def outage_windows(
+    records: pd.DataFrame,
+    *,
+    calendar: BusinessCalendar,
+    exclusions: Sequence[Exclusion],
+    grid: WindowGrid,
+    as_of: np.datetime64,
+) -> pd.DataFrame:
+    """Per window of ``grid``: ``available_seconds``, ``downtime_seconds``, ``elapsed_fraction`` and
+    ``window_seconds`` from the outage rows of :func:`measure_outages` (only ``breached`` and ``open``
+    outages count)."""
+    counts = records["status"].isin(["breached", "open"]).to_numpy()
+    a = records["start"].to_numpy(dtype="datetime64[ns]")[counts]
+    stop = records["stop"].to_numpy(dtype="datetime64[ns]")[counts]
+    b = np.minimum(np.where(np.isnat(stop), as_of, stop), as_of)
+    w_lo, w_hi, _ = merged_windows([e for e in exclusions if e.windows])
     rows = []
     for lo_w, hi_w in zip(grid.starts, grid.ends, strict=True):
         end = min(hi_w, as_of)
@@ -123,12 +141,11 @@ def measure_outages(
         span = float(calendar.open_seconds(np.array([lo_w]), np.array([end]))[0])
         x, y = np.maximum(w_lo, lo_w), np.minimum(w_hi, end)
         maintenance = float(np.nansum(calendar.open_seconds(x, np.maximum(x, y)))) if len(w_lo) else 0.0
-        oa, ob = np.maximum(a[counts], lo_w), np.minimum(b[counts], end)
+        oa, ob = np.maximum(a, lo_w), np.minimum(b, end)
         down = union_open_seconds(calendar, oa, ob)
         for lo_x, hi_x in zip(w_lo, w_hi, strict=True):
             down -= union_open_seconds(calendar, np.maximum(oa, lo_x), np.minimum(ob, hi_x))
         rows.append((span - maintenance, max(down, 0.0), span / full if full > 0 else 0.0, full))
-    windows = pd.DataFrame(
+    return pd.DataFrame(
         rows, columns=["available_seconds", "downtime_seconds", "elapsed_fraction", "window_seconds"]
     )
-    return records, windows

@@ -25,7 +25,7 @@ import pandas as pd
 
 from ukur.errors import UkurError
 from ukur.sla.agreement import Agreement, Objective, ObjectiveKind, Window
-from ukur.sla.availability import measure_outages
+from ukur.sla.availability import measure_outages, outage_windows
 from ukur.sla.claims import CLAIM_COLUMNS, CLAIM_WINDOW_COLUMNS, evaluate_claims
 from ukur.sla.compliance import RECORD_COLUMNS, Compliance
 from ukur.sla.credits import CREDIT_COLUMNS, compensation, tier_credits
@@ -231,9 +231,7 @@ def _objective(
     cal = agreement.calendar(objective.calendar)
     exclusions = agreement.exclusions_for(objective.id)
     if objective.kind is ObjectiveKind.AVAILABILITY:
-        table, _ = measure_outages(
-            objective, stream, calendar=cal, exclusions=exclusions, grid=WindowGrid.empty(), as_of=now
-        )
+        table = measure_outages(objective, stream, calendar=cal, exclusions=exclusions, as_of=now)
     else:
         table = measure_records(
             objective, stream, calendar=cal, exclusions=exclusions, history=history, as_of=now
@@ -254,9 +252,9 @@ def _objective(
     if hi is not None:
         inside &= ~placed | (at < hi.to_datetime64())
     if (~inside).any():
-        notes.append(
-            f"{int((~inside).sum())} {stream.name} record(s) outside the evaluated span were left out of {objective.id!r}"
-        )
+        note = f"{int((~inside).sum())} {stream.name} record(s) outside the evaluated span were left out"
+        if note not in notes:
+            notes.append(note)
     table = table[inside].reset_index(drop=True)
     at = at[inside]
     g_lo, g_hi = _grid_span(objective, table, at, lo, hi, pd.Timestamp(now))
@@ -267,16 +265,7 @@ def _objective(
     )
     outages = None
     if objective.kind is ObjectiveKind.AVAILABILITY:
-        full = stream.frame.iloc[np.flatnonzero(inside)]
-        sub = Stream(
-            stream.name, full.reset_index(drop=True), stream.ids[inside], stream.source, stream.timezone
-        )
-        table_all, outages = measure_outages(
-            objective, sub, calendar=cal, exclusions=exclusions, grid=grid, as_of=now
-        )
-        table_all["status"] = table["status"]
-        table_all["reason"] = table["reason"]
-        table = table_all
+        outages = outage_windows(table, calendar=cal, exclusions=exclusions, grid=grid, as_of=now)
     index = grid.locate(at)
     labels = grid.labels[np.clip(index, 0, None)] if len(grid) else np.full(len(index), None, dtype=object)
     table["window"] = np.where(index >= 0, labels, NONE)

@@ -24,7 +24,6 @@ from ukur.sla.clock_explain import timeline_to_dict
 from ukur.sla.compliance import frame_records
 from ukur.sla.evaluate import parse_as_of, prepare_history, prepare_stream
 from ukur.sla.measure import measure_records
-from ukur.sla.windows import WindowGrid
 
 __all__ = ["RecordExplanation", "explain_record"]
 
@@ -104,9 +103,7 @@ def explain_record(
         cal = agreement.calendar(obj.calendar)
         exclusions = agreement.exclusions_for(obj.id)
         if obj.kind is ObjectiveKind.AVAILABILITY:
-            row, _ = measure_outages(
-                obj, one, calendar=cal, exclusions=exclusions, grid=WindowGrid.empty(), as_of=now64
-            )
+            row = measure_outages(obj, one, calendar=cal, exclusions=exclusions, as_of=now64)
         else:
             row = measure_records(obj, one, calendar=cal, exclusions=exclusions, history=history, as_of=now64)
         timeline = pd.DataFrame()
