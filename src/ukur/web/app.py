@@ -23,8 +23,9 @@ from sqlalchemy import text
 
 from ukur import __version__
 from ukur.config import Settings
-from ukur.jobs.base import JobQueue
+from ukur.jobs.base import JobQueue, registry
 from ukur.jobs.local import ThreadJobQueue
+from ukur.jobs.pls_run import register_pls_run
 from ukur.store import make_engine, make_session_factory, migrate
 from ukur.web.deps import UkurState
 from ukur.web.errors import install_error_handlers
@@ -56,6 +57,7 @@ def create_app(settings: Settings, *, queue: JobQueue | None = None) -> FastAPI:
     engine = make_engine(settings.database_url)
     migrate.check(engine)
     sessions = make_session_factory(engine)
+    register_pls_run(registry, sessions)
     own_queue = queue is None
     job_queue: JobQueue = (
         ThreadJobQueue(sessions, workers=settings.job_workers, lease_seconds=settings.job_lease_seconds)

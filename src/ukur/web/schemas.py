@@ -19,6 +19,7 @@ __all__ = [
     "ImportOut",
     "JobOut",
     "MeOut",
+    "PlsRunOut",
     "SignatureIn",
     "SignatureOut",
     "StreamOut",
@@ -204,3 +205,15 @@ class JobOut(BaseModel):
     created_at: str
     started_at: str | None
     finished_at: str | None
+
+
+class PlsRunOut(BaseModel):
+    id: int
+    project_id: int
+    dataset_id: int | None
+    job_id: int | None
+    status: str = Field(description="queued, running, succeeded or failed")
+    progress: float
+    options: dict[str, Any]
+    results: dict[str, Any] | None
+    error: dict[str, Any] | None

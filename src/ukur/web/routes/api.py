@@ -13,7 +13,7 @@ from fastapi import APIRouter, Body, Query
 
 from ukur.errors import DataError
 from ukur.jobs.base import JobStatus
-from ukur.store import accounts, agreements, claims, records
+from ukur.store import accounts, agreements, claims, pls, records
 from ukur.store import jobs as job_rows
 from ukur.web.deps import CsrfProtected, CurrentUser, SessionDep, ViewerDep
 from ukur.web.schemas import (
@@ -26,6 +26,7 @@ from ukur.web.schemas import (
     ImportOut,
     JobOut,
     MeOut,
+    PlsRunOut,
     RecordOut,
     RecordPage,
     SignatureIn,
@@ -150,6 +151,23 @@ def move_claim(claim_id: int, body: ClaimMove, db: SessionDep, viewer: ViewerDep
 def job_status(job_id: int, db: SessionDep, viewer: ViewerDep) -> JobOut:
     """A background job's state and progress (its owner or provider staff)."""
     return JobOut(**JobStatus.of(job_rows.get_job(db, viewer, job_id)).to_dict())
+
+
+@router.get("/pls/runs/{run_id}", tags=["pls"])
+def pls_run(run_id: int, db: SessionDep, viewer: ViewerDep) -> PlsRunOut:
+    """A PLS run: status, progress and, when done, the results (the JSON of ``ukur pls estimate``)."""
+    run = pls.get_run(db, viewer, run_id)
+    return PlsRunOut(
+        id=run.id,
+        project_id=run.project_id,
+        dataset_id=run.dataset_id,
+        job_id=run.job_id,
+        status=run.status,
+        progress=run.progress,
+        options=run.options,
+        results=run.results,
+        error=run.error,
+    )
 
 
 @router.get("/tokens", tags=["account"])
