@@ -202,11 +202,11 @@ def _r2(result: PLSResult, lg: Lang) -> str:
             )
     if _en(lg):
         return (
-            f"Explanatory power. The model explains {lg.join(parts)}. R² values of 0.25, 0.50 and 0.75 are read "
+            f"Explanatory power. The model explains {lg.join(parts)}. R² values of {_levels(rules.R2_LEVELS, lg)} are read "
             "as weak, moderate and substantial (Hair et al., 2011, 2022)."
         )
     return (
-        f"Daya jelas model. Model menjelaskan {lg.join(parts)}. Nilai R² 0,25, 0,50 dan 0,75 dibaca sebagai "
+        f"Daya jelas model. Model menjelaskan {lg.join(parts)}. Nilai R² {_levels(rules.R2_LEVELS, lg)} dibaca sebagai "
         "lemah, moderat dan substansial (Hair et al., 2011, 2022)."
     )
 
@@ -220,8 +220,18 @@ def _f2(result: PLSResult, lg: Lang) -> str:
         else:
             parts.append(f"{r['from']} terhadap {r['to']} berefek {level} (f² = {lg.num(r['f2'])})")
     if _en(lg):
-        return f"Effect sizes. {lg.join(parts)}; 0.02, 0.15 and 0.35 mark small, medium and large effects (Cohen, 1988)."
-    return f"Ukuran efek. {lg.join(parts)}; 0,02, 0,15 dan 0,35 menandai efek kecil, sedang dan besar (Cohen, 1988)."
+        return (
+            f"Effect sizes. {lg.join(parts)}; {_levels(rules.F2_LEVELS, lg)} mark small, medium and large "
+            "effects (Cohen, 1988)."
+        )
+    return (
+        f"Ukuran efek. {lg.join(parts)}; {_levels(rules.F2_LEVELS, lg)} menandai efek kecil, sedang dan besar "
+        "(Cohen, 1988)."
+    )
+
+
+def _levels(levels: tuple[float, ...], lg: Lang) -> str:
+    return lg.join([lg.num(v, 2) for v in levels])
 
 
 def _stat(lg: Lang, o: float, t: float, p: float) -> str:
