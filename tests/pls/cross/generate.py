@@ -29,10 +29,12 @@ Each output file ``fixtures/<case>-<scheme>-<tool>.csv`` is a tidy table ``quant
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -156,13 +158,42 @@ def _plspm_common(table: _Table, case, fit) -> None:
         table.add("effect_total", row["from"], row["to"], row["total"])
 
 
+@contextlib.contextmanager
+def _count_updates() -> Iterator[list[int]]:
+    """Count the outer-weight updates of plspm's last weight calculation (plspm does not report them).
+
+    plspm runs its whole weight calculation twice when the model has no higher-order construct (the
+    second run repeats the first), so the count restarts whenever a calculation object is created.
+    """
+    from plspm import weights
+
+    start, iterate = weights._MetricWeights.__init__, weights._MetricWeights.iterate
+    count = [0]
+
+    def started(self, *args):
+        count[0] = 0
+        start(self, *args)
+
+    def counted(self, scheme):
+        count[0] += 1
+        return iterate(self, scheme)
+
+    weights._MetricWeights.__init__, weights._MetricWeights.iterate = started, counted
+    try:
+        yield count
+    finally:
+        weights._MetricWeights.__init__, weights._MetricWeights.iterate = start, iterate
+
+
 def _run_plspm(case, scheme: str, raw, *, tight: bool):
     from plspm.plspm import Plspm
 
     data = _standardized(raw)
     kwargs = {"iterations": TIGHT_ITER, "tolerance": TIGHT_TOL} if tight else {}
-    fit = Plspm(data, _plspm_config("plspm", case), _scheme("plspm", scheme), **kwargs)
+    with _count_updates() as updates:
+        fit = Plspm(data, _plspm_config("plspm", case), _scheme("plspm", scheme), **kwargs)
     table = _Table()
+    table.add("iterations", "", None, updates[0])
     _plspm_common(table, case, fit)
     uni = fit.unidimensionality()
     for name, mode, block in case.constructs:

