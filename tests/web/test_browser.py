@@ -138,3 +138,25 @@ def test_phone_sized_screen_keeps_the_navigation_usable(browser, server):
     assert width <= 375
     assert tab.locator("header nav a", has_text="Agreements").is_visible()
     context.close()
+
+
+def test_run_a_pls_study_and_see_its_path_coefficients(page, server, tmp_path):
+    from tests.web.test_pls_runs import DATA, MODEL
+
+    data = tmp_path / "survey.csv"
+    data.write_bytes(DATA)
+    _sign_in(page, server, who="researcher")
+    page.click("text=PLS projects")
+    page.fill("input[name=name]", "Browser study")
+    page.click("form[action='/pls'] button[type=submit]")
+    page.set_input_files("input[name=file]", str(data))
+    page.click("form[action$='/data'] button[type=submit]")
+    page.fill("textarea[name=model_text]", MODEL)
+    page.click("form[action$='/model'] button[type=submit]")
+    page.fill("input[name=bootstrap]", "300")
+    page.click("form[action$='/runs'] button[type=submit]")
+    # The page polls the job through ukur.js and reloads itself when the job has finished.
+    page.wait_for_selector("#paths", timeout=30_000)
+    cells = page.locator("#paths tbody tr").first.locator("td").all_inner_texts()
+    assert cells[:2] == ["A", "B"] and 0 < float(cells[2]) <= 1
+    assert cells[5].startswith("[")  # the bootstrap confidence interval
