@@ -388,10 +388,11 @@ def _hypotheses(h: HypothesisResult, lg: Lang) -> Section:
             "p": t["p"],
             "ci_low": t["ci_low"],
             "ci_high": t["ci_high"],
+            "sig": [sig_mark(p) for p in t["p"]],
             "decision": [lg.t("supported") if s else lg.t("not_supported") for s in t["supported"]],
         }
     )
-    cols = ["label", "effect", "original", "t", "p", "ci_low", "ci_high", "decision"]
+    cols = ["label", "effect", "original", "t", "p", "ci_low", "ci_high", "sig", "decision"]
     return Section("hypotheses", lg.t("sec_hypotheses"), (_table("hypotheses", lg, frame, cols),))
 
 
