@@ -78,7 +78,7 @@ def test_report_has_every_table_in_order(report):
     assert [f.key for f in report.figures] == ["model", "bootstrap"]
 
 
-def test_html_is_self_contained_and_numbers_equal_the_json(report, demo_result, demo_boot):
+def test_html_is_self_contained_and_numbers_equal_the_json(report, demo_result, demo_boot, demo_hypotheses):
     html = render_html(report)
     assert "<script" not in html and "<link" not in html
     assert not re.search(r"(src|href)=\"https?:", html)
@@ -99,6 +99,9 @@ def test_html_is_self_contained_and_numbers_equal_the_json(report, demo_result, 
     got = [(r[1], r[3], r[5]) for r in _body(parser.tables["boot_paths"])]
     assert got == [(p["original"], p["std"], p["p"]) for p in boot["paths"]]
     assert [r[1] for r in _body(parser.tables["boot_indirect"])] == [i["original"] for i in boot["indirect"]]
+    hyp = demo_hypotheses.to_list()
+    got = [(r[2], r[3], r[4], r[5], r[6]) for r in _body(parser.tables["hypotheses"])]
+    assert got == [(h["original"], h["t"], h["p"], h["ci_low"], h["ci_high"]) for h in hyp]
     # Profile: counts add up to n and the total row says so.
     counts = [r[1] for r in _body(parser.tables["profile_Gender"])]
     assert sum(counts[:-1]) == counts[-1] == demo_result.n
