@@ -206,7 +206,7 @@ def _r2(result: PLSResult, lg: Lang) -> str:
             "as weak, moderate and substantial (Hair et al., 2011, 2022)."
         )
     return (
-        f"Daya jelas model. Model menjelaskan {lg.join(parts)}. Nilai R² {_levels(rules.R2_LEVELS, lg)} dibaca sebagai "
+        f"Koefisien determinasi. Model menjelaskan {lg.join(parts)}. Nilai R² {_levels(rules.R2_LEVELS, lg)} dibaca sebagai "
         "lemah, moderat dan substansial (Hair et al., 2011, 2022)."
     )
 
