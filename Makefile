@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run demo-pls test lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -12,10 +12,18 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The main job: the web app on the embedded SQLite database with the bundled demo data.
 run: $(STAMP)
-	$(BIN)/ukur demo
+	$(BIN)/ukur serve --demo
+
+# The same engines from the terminal: the demo PLS study with bootstrap, and the courier SLA.
+demo-pls: $(STAMP)
+	$(BIN)/ukur pls estimate examples/umkm-pamulang/model.txt examples/umkm-pamulang/data.csv \
+		--bootstrap 5000 --seed 1 --hypotheses examples/umkm-pamulang/hypotheses.txt
 
 test: $(STAMP)
+	bash .ci/services.sh
+	bash .ci/browser.sh
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
