@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,9 @@ def test_writes_each_format(tmp_path, capsys, suffix):
 
         assert len(Document(io.BytesIO(data)).tables) >= 12
     assert not list(tmp_path.glob(".*.tmp"))  # the temporary file was renamed, not left behind
+    mask = os.umask(0)
+    os.umask(mask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~mask
 
 
 def test_without_bootstrap_has_no_bootstrap_section(tmp_path):
