@@ -7,13 +7,15 @@ their own sections to ``agreement.html``.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from ukur.errors import DataError, UkurError
-from ukur.store import accounts, agreements
+from ukur.sla import Compliance
+from ukur.sla.compliance import frame_records
+from ukur.store import accounts, agreements, compliance
 from ukur.store.errors import NotFoundError, PermissionDenied
 from ukur.store.models import Organisation
 from ukur.web.deps import CsrfProtected, SessionDep, ViewerDep, flash, render
@@ -96,6 +98,7 @@ def agreement_page(
     viewer: ViewerDep,
     v: int | None = None,
     diff: int | None = None,
+    period: str | None = None,
 ) -> Response:
     agreement = agreements.get_agreement(db, viewer, agreement_id)
     versions = agreement.versions
@@ -106,6 +109,13 @@ def agreement_page(
         if old is not None:
             diff_text = agreements.version_diff(old, shown)
     orgs = {org.id: org for org in db.query(Organisation).all()}
+    summary, summary_error = None, None
+    try:
+        summary = compliance_summary(compliance.evaluate_agreement(db, viewer, agreement_id, period=period))
+    except (NotFoundError, PermissionDenied):
+        raise
+    except UkurError as exc:
+        summary_error = str(exc)
     return render(
         request,
         "agreement.html",
@@ -116,7 +126,25 @@ def agreement_page(
         diff_text=diff_text,
         orgs=orgs,
         party="provider" if viewer.is_provider else "customer",
+        summary=summary,
+        summary_error=summary_error,
+        period=period or "",
     )
+
+
+def compliance_summary(result: Compliance) -> dict[str, Any]:
+    """What the agreement page shows: the windows that have records, credits owed, notes, record errors."""
+    windows = [w for w in frame_records(result.windows) if w.get("total")]
+    fee = result.agreement.fee
+    return {
+        "windows": windows,
+        "breached": sum(int(w.get("breached") or 0) for w in windows),
+        "total_credit": result.total_credit,
+        "currency": fee.currency if fee is not None else "",
+        "notes": list(result.notes),
+        "errors": list(result.errors),
+        "draft": result.draft,
+    }
 
 
 @router.post("/agreements/{agreement_id}/versions/{number}/sign")

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Body, Query
 
 from ukur.errors import DataError
 from ukur.jobs.base import JobStatus
-from ukur.store import accounts, agreements, claims, pls, records
+from ukur.store import accounts, agreements, claims, compliance, pls, records
 from ukur.store import jobs as job_rows
 from ukur.web.deps import CsrfProtected, CurrentUser, SessionDep, ViewerDep
 from ukur.web.schemas import (
@@ -89,6 +89,22 @@ def sign_version(
         signer_role=body.signer_role,
     )
     return SignatureOut.model_validate(signature)
+
+
+@router.get("/agreements/{agreement_id}/evaluation", tags=["agreements"])
+def evaluation(
+    agreement_id: int,
+    db: SessionDep,
+    viewer: ViewerDep,
+    period: Annotated[str | None, Query(description="e.g. 2026-01, 2026-Q1, 2026")] = None,
+    as_of: Annotated[str | None, Query(description="ISO 8601 'now' for open records")] = None,
+    include_records: Annotated[bool, Query(description="Include one row per record and objective.")] = False,
+) -> dict[str, Any]:
+    """The newest version evaluated on the stored records: the JSON of ``ukur sla evaluate --format json``."""
+    document = compliance.evaluate_agreement(db, viewer, agreement_id, period=period, as_of=as_of).to_dict()
+    if not include_records:
+        document["records"] = []
+    return document
 
 
 @router.get("/streams", tags=["records"])

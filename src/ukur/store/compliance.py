@@ -1,0 +1,60 @@
+"""Evaluate a stored agreement against its stored records with the SLA engine.
+
+The agreement's newest version is loaded (parents resolved from the database), its record streams are
+read from the organisation the agreement covers (the customer's, or the provider's for an internal
+agreement), and :func:`ukur.sla.evaluate` does the rest.  Visibility is checked first, so a customer can
+only ever evaluate its own agreements.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ukur.errors import UkurError
+from ukur.sla import Compliance, evaluate
+from ukur.store.access import Viewer
+from ukur.store.agreements import get_agreement, validate_agreement
+from ukur.store.models_sla import Record, RecordStream
+
+__all__ = ["evaluate_agreement", "stream_frames"]
+
+
+def stream_frames(
+    session: Session, organisation_id: int, names: tuple[str, ...] | list[str]
+) -> dict[str, pd.DataFrame]:
+    """One DataFrame per stored stream of the organisation (columns: the records' JSON fields)."""
+    frames: dict[str, pd.DataFrame] = {}
+    for name in names:
+        stream_id = session.scalar(
+            select(RecordStream.id).where(
+                RecordStream.organisation_id == organisation_id, RecordStream.name == name
+            )
+        )
+        if stream_id is None:
+            continue
+        payloads = list(session.scalars(select(Record.payload).where(Record.stream_id == stream_id)))
+        if payloads:
+            frames[name] = pd.DataFrame.from_records(payloads)
+    return frames
+
+
+def evaluate_agreement(
+    session: Session,
+    viewer: Viewer,
+    agreement_id: int,
+    *,
+    period: str | None = None,
+    as_of: datetime | str | None = None,
+) -> Compliance:
+    """The compliance of a visible agreement's newest version on the stored records."""
+    agreement = get_agreement(session, viewer, agreement_id)
+    if not agreement.versions:
+        raise UkurError(f"agreement {agreement.slug} has no version", field="agreement")
+    loaded = validate_agreement(session, agreement.versions[-1].yaml_text, f"{agreement.slug}.yaml")
+    owner = agreement.customer_org_id or agreement.provider_org_id
+    frames = stream_frames(session, owner, list(loaded.streams))
+    return evaluate(loaded, frames, period=period or None, as_of=as_of)
