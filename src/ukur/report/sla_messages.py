@@ -132,6 +132,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "c_late": "Late",
         "c_overdue": "Overdue",
         "c_item": "Item",
+        "c_current": "In the period",
         "c_value": "Value",
         "kind_duration": "duration",
         "kind_ratio": "ratio",
@@ -148,7 +149,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "not_yet": "not yet",
         "total": "Total",
         "tier_text": "below {below} → {credit}",
-        "why_duration": "took {counted}, target {target} (over by {over})",
+        "why_duration": "over by {over} (target {target})",
         "why_open": "not finished by the deadline {deadline}; {counted} counted so far",
         "why_ratio": "{condition}",
         "why_down": "down {counted}",
@@ -279,6 +280,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "c_late": "Terlambat",
         "c_overdue": "Lewat batas",
         "c_item": "Butir",
+        "c_current": "Dalam periode",
         "c_value": "Nilai",
         "kind_duration": "durasi",
         "kind_ratio": "rasio",
@@ -295,7 +297,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "not_yet": "belum",
         "total": "Jumlah",
         "tier_text": "di bawah {below} → {credit}",
-        "why_duration": "memakan {counted}, target {target} (lewat {over})",
+        "why_duration": "lewat {over} (target {target})",
         "why_open": "belum selesai pada batas waktu {deadline}; {counted} terhitung sejauh ini",
         "why_ratio": "{condition}",
         "why_down": "padam {counted}",
@@ -399,16 +401,15 @@ class SLAText:
         return "—" if local is None else local.strftime("%Y-%m-%d %H:%M")
 
     def duration(self, seconds: Any) -> str:
-        """``2 h 05 min`` / ``2 jam 05 mnt``; ``3 d 4 h`` / ``3 hr 4 jam`` from a day on."""
+        """``2 h 5 min`` / ``2 jam 5 mnt``, ``1 d 4 h`` / ``1 hari 4 jam`` (zero parts left out)."""
         if _missing(seconds):
             return "—"
         minutes = round(float(seconds) / 60.0)
         days, rest = divmod(minutes, 1440)
         hours, mins = divmod(rest, 60)
-        d, h, m = ("hr", "jam", "mnt") if self.code == "id" else ("d", "h", "min")
-        if days:
-            return f"{days} {d} {hours} {h}"
-        return f"{hours} {h} {mins:02d} {m}" if hours else f"{mins} {m}"
+        units = ("hari", "jam", "mnt") if self.code == "id" else ("d", "h", "min")
+        parts = [f"{k} {u}" for k, u in zip((days, hours, mins), units, strict=True) if k]
+        return " ".join(parts) or f"0 {units[2]}"
 
 
 def sla_text(code: str, *, timezone: str = "UTC") -> SLAText:
