@@ -273,9 +273,15 @@ def _paths(boot: BootstrapResult, lg: Lang) -> str:
     return f"Koefisien jalur. Pada taraf signifikansi {lg.num(alpha, 2)} (Hair et al., 2022): {'; '.join(parts)}."
 
 
+MEDIATION_LIST_ALL = 4
+"""Up to this many specific indirect effects are all described; beyond it only the significant ones."""
+
+
 def _mediation(boot: BootstrapResult, lg: Lang) -> str:
     alpha = float(boot.options.alpha)
     parts = []
+    quiet = 0
+    list_all = len(boot.indirect) <= MEDIATION_LIST_ALL
     for _, r in boot.indirect.iterrows():
         chain = r["chain"]
         direct = boot.paths.loc[(chain[0], chain[-1])] if (chain[0], chain[-1]) in boot.paths.index else None
@@ -289,17 +295,41 @@ def _mediation(boot: BootstrapResult, lg: Lang) -> str:
             kind = "complementary partial mediation" if _en(lg) else "mediasi parsial komplementer"
         else:
             kind = "competitive partial mediation" if _en(lg) else "mediasi parsial kompetitif"
+        if not ind_sig and not list_all:
+            quiet += 1
+            continue
         stat = _stat(lg, float(r["original"]), float(r["t"]), float(r["p"]))
         ci = f"CI [{lg.num(r['ci_low'])}; {lg.num(r['ci_high'])}]"
         parts.append(f"{ARROW.join(chain)} ({stat}, {ci}): {kind}")
+    total = len(boot.indirect)
     if _en(lg):
-        return (
-            f"Mediation. Specific indirect effects, read with Zhao, Lynch & Chen (2010): {'; '.join(parts)}. An "
-            "indirect effect is significant when its bootstrap p value is below the significance level; the "
-            "direct path then decides between full and partial mediation."
+        listed = f"{'; '.join(parts)}." if parts else "none is significant."
+        rest = (
+            f" The other {quiet} of the {total} specific indirect effects are not significant."
+            if quiet and parts
+            else ""
         )
+        head = (
+            "Specific indirect effects" if list_all else f"Significant specific indirect effects (of {total})"
+        )
+        return (
+            f"Mediation. {head}, read with Zhao, Lynch & Chen (2010): {listed}{rest} An indirect effect is "
+            "significant when its bootstrap p value is below the significance level; the direct path then "
+            "decides between full and partial mediation."
+        )
+    listed = f"{'; '.join(parts)}." if parts else "tidak ada yang signifikan."
+    rest = (
+        f" {quiet} dari {total} pengaruh tidak langsung spesifik lainnya tidak signifikan."
+        if quiet and parts
+        else ""
+    )
+    head = (
+        "Pengaruh tidak langsung spesifik"
+        if list_all
+        else f"Pengaruh tidak langsung spesifik yang signifikan (dari {total})"
+    )
     return (
-        f"Mediasi. Pengaruh tidak langsung spesifik, dibaca menurut Zhao, Lynch & Chen (2010): {'; '.join(parts)}. "
-        "Pengaruh tidak langsung signifikan bila nilai p bootstrap di bawah taraf signifikansi; jalur langsung "
-        "kemudian menentukan mediasi penuh atau parsial."
+        f"Mediasi. {head}, dibaca menurut Zhao, Lynch & Chen (2010): {listed}{rest} Pengaruh tidak langsung "
+        "signifikan bila nilai p bootstrap di bawah taraf signifikansi; jalur langsung kemudian menentukan "
+        "mediasi penuh atau parsial."
     )
