@@ -16,7 +16,10 @@ builds; they slow a current NumPy.  This script removes both from the environmen
 only (ukur's NumPy ships a current OpenBLAS) and says so; the other tools keep the environment as it is.
 Tests and CI never change them.
 
-Usage: ``python bench/run.py [--quick] [--full] [--tools ukur,seminr,plspm,openpls] [--models ecsi,cr1]``.
+Afterwards it runs the SLA clock benchmark ``bench/sla_clock.py`` (unless ``--pls-only``).
+
+Usage: ``python bench/run.py [--quick] [--full] [--pls-only] [--tools ukur,seminr,plspm,openpls]
+[--models ecsi,cr1]``.
 """
 
 from __future__ import annotations
@@ -95,6 +98,9 @@ def main() -> int:
     parser.add_argument("--full", action="store_true", help="also measure 5,000 resamples of plspm/openpls")
     parser.add_argument("--tools", default="ukur,seminr,plspm,openpls")
     parser.add_argument("--models", default="ecsi,cr1")
+    parser.add_argument(
+        "--pls-only", action="store_true", help="skip the SLA clock benchmark (bench/sla_clock.py)"
+    )
     args = parser.parse_args()
     tools = ["ukur"] if args.quick else args.tools.split(",")
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
