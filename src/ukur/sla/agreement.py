@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
+from ukur.errors import AgreementError
 from ukur.sla.calendar import BusinessCalendar
 from ukur.sla.duration import Duration
 
@@ -158,6 +159,19 @@ class Objective:
     pause_when: tuple[str, ...] = ()
     good_when: tuple[tuple[str, tuple[object, ...]], ...] = ()
     description: str = ""
+
+    def clock(self) -> tuple[str, str]:
+        """``(start, stop)`` field names of a duration or availability objective.
+
+        Objectives built in Python rather than loaded from YAML may lack them; that is reported as an
+        :class:`~ukur.errors.AgreementError` naming the objective instead of failing later.
+        """
+        if not self.start or not self.stop:
+            raise AgreementError(
+                f"objective {self.id!r}: a {self.kind.value} objective needs start and stop",
+                field=f"objectives[{self.id}]",
+            )
+        return self.start, self.stop
 
     @property
     def placed_by(self) -> str | None:

@@ -55,23 +55,23 @@ def measure_outages(
     as_of: np.datetime64,
 ) -> pd.DataFrame:
     """One row per outage: downtime on the calendar (``counted_seconds``), status and exclusion."""
-    assert objective.start is not None and objective.stop is not None
+    start_field, stop_field = objective.clock()
     require_columns(
         stream.frame,
-        [objective.start, objective.stop],
+        [start_field, stop_field],
         stream=stream.name,
         purpose=f"objective {objective.id!r}",
     )
     n = len(stream.frame)
-    start, start_bad = stream.times(objective.start)
-    stop, stop_bad = stream.times(objective.stop)
+    start, start_bad = stream.times(start_field)
+    stop, stop_bad = stream.times(stop_field)
     reason = np.full(n, None, dtype=object)
     for mask, text in [
-        (start_bad, f"unreadable {objective.start}"),
-        (np.isnat(start), f"missing {objective.start}"),
-        (stop_bad, f"unreadable {objective.stop}"),
-        (~np.isnat(stop) & (stop < start), f"{objective.stop} before {objective.start}"),
-        (~np.isnat(start) & (start > as_of), f"{objective.start} after the as-of time"),
+        (start_bad, f"unreadable {start_field}"),
+        (np.isnat(start), f"missing {start_field}"),
+        (stop_bad, f"unreadable {stop_field}"),
+        (~np.isnat(stop) & (stop < start), f"{stop_field} before {start_field}"),
+        (~np.isnat(start) & (start > as_of), f"{start_field} after the as-of time"),
     ]:
         reason = np.where(mask & pd.isna(reason), text, reason)
     when = _when_excluded(stream.frame, exclusions)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ukur.errors import AgreementError
 from ukur.sla.agreement import Agreement
 from ukur.sla.fields import NONE, require_columns, timestamps
 from ukur.sla.measure import Stream
@@ -45,7 +46,8 @@ def evaluate_claims(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per-claim rows (:data:`CLAIM_COLUMNS`) and per-window summary rows (:data:`CLAIM_WINDOW_COLUMNS`)."""
     policy = agreement.claims
-    assert policy is not None
+    if policy is None:
+        raise AgreementError(f"agreement {agreement.id!r} has no claims policy", field="claims")
     source = claims.attrs.get("source")
     require_columns(claims, ["id", "record_id", "filed_at"], stream="claims", purpose="the claims policy")
     n = len(claims)

@@ -85,7 +85,8 @@ def compensation(
     """Per-record amounts (NaN where none is owed), the per-window ``per_record`` credit rows, and how many
     breached records had no usable value."""
     rule = penalty.per_record
-    assert rule is not None
+    if rule is None:
+        return np.full(len(records), np.nan), pd.DataFrame(columns=CREDIT_COLUMNS), 0
     breached = (records["status"] == "breached").to_numpy()
     if rule.field is not None and values is not None:
         base = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)

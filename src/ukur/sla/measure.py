@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ukur.errors import AgreementError
 from ukur.sla.agreement import Exclusion, Objective, ObjectiveKind
 from ukur.sla.calendar import BusinessCalendar
 from ukur.sla.fields import NONE, Reasons, matches, normalized, require_columns, stripped_text, timestamps
@@ -168,30 +169,31 @@ def _duration(
     as_of: np.datetime64,
     reasons: Reasons,
 ) -> tuple[np.ndarray, Mapping[str, np.ndarray]]:
-    assert objective.start is not None and objective.stop is not None and objective.target is not None
+    start_field, stop_field = objective.clock()
+    target = objective.target
+    if target is None:
+        raise AgreementError(
+            f"objective {objective.id!r}: a duration objective needs a target", field="target"
+        )
     n = len(stream.frame)
-    start, start_bad = stream.times(objective.start)
-    stop, stop_bad = stream.times(objective.stop)
+    start, start_bad = stream.times(start_field)
+    stop, stop_bad = stream.times(stop_field)
     checks = [
-        (start_bad, f"unreadable {objective.start}"),
-        (np.isnat(start), f"missing {objective.start}"),
-        (stop_bad, f"unreadable {objective.stop}"),
-        (~np.isnat(stop) & (stop < start), f"{objective.stop} before {objective.start}"),
-        (~np.isnat(start) & (start > as_of), f"{objective.start} after the as-of time"),
+        (start_bad, f"unreadable {start_field}"),
+        (np.isnat(start), f"missing {start_field}"),
+        (stop_bad, f"unreadable {stop_field}"),
+        (~np.isnat(stop) & (stop < start), f"{stop_field} before {start_field}"),
+        (~np.isnat(start) & (start > as_of), f"{start_field} after the as-of time"),
     ]
-    keys = (
-        normalized(stream.frame[objective.target.by])
-        if objective.target.by
-        else np.full(n, None, dtype=object)
-    )
+    keys = normalized(stream.frame[target.by]) if target.by else np.full(n, None, dtype=object)
     deadline0 = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
     assigned = np.zeros(n, dtype=bool)
-    for key, duration in objective.target.items():
+    for key, duration in target.items():
         mask = ~assigned & ((keys == normalized([key])[0]) if key is not None else np.ones(n, dtype=bool))
         assigned |= mask
         if mask.any():
             deadline0[mask] = cal.deadline(start[mask], duration)
-    checks.append((~assigned, "no target for this " + (objective.target.by or "record")))
+    checks.append((~assigned, "no target for this " + (target.by or "record")))
     for mask, text in checks:
         reasons.add(mask, text)
     valid = reasons.valid
@@ -230,7 +232,7 @@ def _duration(
     timing = {
         "start": start,
         "stop": stop,
-        "key": stripped_text(stream.frame[objective.target.by]) if objective.target.by else keys,
+        "key": stripped_text(stream.frame[target.by]) if target.by else keys,
         "elapsed_seconds": np.where(valid, elapsed, np.nan),
         "paused_seconds": np.where(valid, paused, np.nan),
         "excluded_seconds": np.where(valid, excluded, np.nan),
