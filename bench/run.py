@@ -38,6 +38,7 @@ OTHERS = ROOT / "bench" / ".venv-others"
 OTHER_PACKAGES = ["numpy==1.26.*", "pandas==2.2.*", "plspm==0.5.7", "openpls-engine==1.13.0", "seminr==0.2.1"]
 BLAS_VARS = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 SLOW = ("plspm", "openpls")
+TIMEOUT = 3600
 
 
 def _others_python() -> tuple[Path | None, str]:
@@ -64,13 +65,17 @@ def _run(tool: str, python: Path, model: str, resamples: int, repeats: int) -> d
     if tool == "ukur":
         for var in BLAS_VARS:
             env.pop(var, None)
-    proc = subprocess.run(
-        [str(python), str(ROOT / "bench" / "tools.py"), tool, model, str(resamples), str(repeats)],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
+    try:
+        proc = subprocess.run(
+            [str(python), str(ROOT / "bench" / "tools.py"), tool, model, str(resamples), str(repeats)],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+            timeout=TIMEOUT,
+        )
+    except subprocess.TimeoutExpired:
+        return {"error": f"no result within {TIMEOUT} s"}
     if proc.returncode != 0:
         last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
         return {"error": last}
