@@ -233,7 +233,12 @@ def test_ecsi_with_formative_and_single_item_constructs_renders_in_every_format(
     boot = bootstrap(res, samples=50, seed=2)
     rep = build_report(res, boot=boot, lang="en")
     paragraphs = [p for s in rep.sections for p in s.paragraphs]
-    assert any(p.startswith("Mediation.") for p in paragraphs)
+    mediation = next(p for p in paragraphs if p.startswith("Mediation."))
+    assert f"Significant specific indirect effects (of {len(boot.indirect)})" in mediation
+    significant = boot.indirect[boot.indirect["p"] < boot.options.alpha]
+    assert (
+        mediation.count(" mediation") == len(significant) + 1
+    )  # one verdict each, plus the closing sentence
     outer = next(t for t in rep.tables if t.key == "outer")
     quality = outer.frame["construct"] == "Quality"
     assert not any((i, "loading") in outer.marks for i in np.flatnonzero(quality))  # Mode B: no loading rule
