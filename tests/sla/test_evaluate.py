@@ -271,3 +271,26 @@ def test_to_dict_is_the_json_contract():
     assert window["compliance"] is None and window["ok"] is None
     assert data["as_of"] == "2026-03-02T03:00:00Z"
     assert json.loads(json.dumps(data)) == data
+
+
+def test_an_objective_built_in_python_without_a_clock_is_an_agreement_error():
+    import dataclasses
+
+    from ukur.errors import AgreementError
+
+    agreement = make(SHIPMENTS)
+    broken = dataclasses.replace(agreement.objective("on-time"), stop=None)
+    edited = dataclasses.replace(agreement, objectives=(broken,))
+    rows = frame(
+        [
+            {
+                "id": "S1",
+                "picked_up_at": "2026-03-02 09:00",
+                "delivered_at": "",
+                "damaged": "false",
+                "cause": "",
+            }
+        ]
+    )
+    with pytest.raises(AgreementError, match="needs start and stop"):
+        evaluate(edited, {"shipments": rows}, as_of="2026-03-31")

@@ -223,3 +223,22 @@ def test_a_missing_parent_is_an_error_at_the_parent_line():
     assert caught.value.line == 7 and caught.value.field == "parent"
     with pytest.raises(AgreementError, match="not loaded"):
         load_agreement(CHILD, source="kilat-gold.yaml", parents={})
+
+
+def test_the_resolved_agreement_as_json():
+    parent = load_agreement(PARENT, source="kilat-corporate.yaml")
+    gold = load_agreement(CHILD, source="kilat-gold.yaml", parents={"kilat-corporate": parent})
+    data = json.loads(json.dumps(gold.to_dict()))
+    assert data["parents"] == ["kilat-corporate"] and data["signed"] is True
+    on_time = next(o for o in data["objectives"] if o["id"] == "on-time")
+    assert on_time["target"] == {"by": None, "default": "24h", "values": {}}
+    assert on_time["start"] == "picked_up_at" and on_time["goal"] == pytest.approx(0.95)
+    first = next(o for o in data["objectives"] if o["id"] == "first-response")
+    assert first["target"]["values"] == {"P1": "1h", "P2": "4h"} and first["pause_when"] == [
+        "waiting_customer"
+    ]
+    assert data["claims"]["respond_within"] == "3 business days"
+    assert data["exclusions"][0]["windows"] == [
+        {"from": "2026-02-01T15:00:00Z", "to": "2026-02-01T19:00:00Z"}
+    ]
+    assert set(data["calendars"]) == {"24x7", "office"}

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from ukur.errors import AgreementError
 from ukur.sla.calendar import BusinessCalendar
@@ -321,6 +322,111 @@ class Agreement:
     def exclusions_for(self, objective_id: str) -> tuple[Exclusion, ...]:
         """The exclusions that cover an objective."""
         return tuple(e for e in self.exclusions if e.applies_to(objective_id))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The resolved agreement (inheritance applied) as JSON: what the web app shows and stores next to
+        an evaluation, so that a report always says which promises it checked."""
+
+        def duration(d: Duration | None) -> str | None:
+            return d.text if d is not None else None
+
+        def condition(pairs: tuple[tuple[str, tuple[object, ...]], ...]) -> dict[str, list[object]]:
+            return {name: list(values) for name, values in pairs}
+
+        return {
+            "ukur": "sla/v1",
+            "id": self.id,
+            "title": self.title,
+            "type": self.type.value,
+            "version": self.version,
+            "parent": self.parent,
+            "parents": list(self.parents),
+            "signed": self.signed,
+            "draft": self.draft,
+            "provider": {"name": self.provider.name, "contact": self.provider.contact},
+            "customer": {"name": self.customer.name, "contact": self.customer.contact},
+            "timezone": self.timezone,
+            "effective": {
+                "from": self.effective_from.isoformat() if self.effective_from else None,
+                "to": self.effective_to.isoformat() if self.effective_to else None,
+            },
+            "fee": None
+            if self.fee is None
+            else {"amount": self.fee.amount, "currency": self.fee.currency, "per": self.fee.per},
+            "calendars": {name: cal.to_dict() for name, cal in self.calendars},
+            "services": [{"id": s.id, "description": s.description} for s in self.services],
+            "objectives": [
+                {
+                    "id": o.id,
+                    "service": o.service,
+                    "kind": o.kind.value,
+                    "records": o.records,
+                    "start": o.start,
+                    "stop": o.stop,
+                    "at": o.at,
+                    "calendar": o.calendar,
+                    "pause_when": list(o.pause_when),
+                    "good_when": condition(o.good_when),
+                    "goal": o.goal,
+                    "warn_at": o.warn_at,
+                    "window": o.window.text,
+                    "description": o.description,
+                    "target": None
+                    if o.target is None
+                    else {
+                        "by": o.target.by,
+                        "default": duration(o.target.default),
+                        "values": {k: d.text for k, d in o.target.values},
+                    },
+                }
+                for o in self.objectives
+            ],
+            "exclusions": [
+                {
+                    "id": e.id,
+                    "windows": [
+                        {"from": w.start.isoformat() + "Z", "to": w.stop.isoformat() + "Z"} for w in e.windows
+                    ],
+                    "when": condition(e.when),
+                    "objectives": list(e.objectives),
+                    "description": e.description,
+                }
+                for e in self.exclusions
+            ],
+            "penalties": [
+                {
+                    "objective": p.objective,
+                    "credits": [{"below": t.below, "credit": t.credit} for t in p.credits],
+                    "cap": p.cap,
+                    "per_record": None
+                    if p.per_record is None
+                    else {
+                        "compensation": p.per_record.field or p.per_record.amount,
+                        "cap": p.per_record.cap,
+                    },
+                }
+                for p in self.penalties
+            ],
+            "claims": None
+            if self.claims is None
+            else {
+                "file_within": duration(self.claims.file_within),
+                "respond_within": duration(self.claims.respond_within),
+                "records": self.claims.records,
+                "from": self.claims.from_field,
+                "calendar": self.claims.calendar,
+            },
+            "review": {"every": self.review_every},
+            "signatures": [
+                {
+                    "party": g.party,
+                    "name": g.name,
+                    "role": g.role,
+                    "signed_at": g.signed_at.isoformat() if g.signed_at else None,
+                }
+                for g in self.signatures
+            ],
+        }
 
     @property
     def streams(self) -> tuple[str, ...]:
