@@ -279,8 +279,16 @@ def test_smartpls_conventions_by_default(ecsi_boot):
     [dict(samples=1), dict(ci="student"), dict(alpha=0.7), dict(tails=3), dict(sd="n-2"), dict(p_value="z")],
 )
 def test_options_are_validated(bad):
-    with pytest.raises(ValueError):
+    with pytest.raises(EstimationError) as err:
         BootstrapOptions(**bad)
+    assert err.value.field == next(iter(bad))
+
+
+def test_seed_and_workers_are_validated():
+    with pytest.raises(EstimationError):
+        bootstrap_data(m1(), mobi(), options=BootstrapOptions(samples=10, seed=-1))
+    with pytest.raises(EstimationError):
+        bootstrap_data(m1(), mobi(), options=BootstrapOptions(samples=10, seed=1), workers=0)
 
 
 def test_mode_b_paths_match_seminr_missing_cases_200():

@@ -58,7 +58,9 @@ def _resolve_seed(seed: int | np.random.Generator | None) -> int:
     if isinstance(seed, np.random.Generator):
         return int(seed.integers(0, 2**63 - 1))
     if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer or a numpy Generator, not {seed!r}")
+        raise EstimationError(
+            f"seed must be a non-negative integer or a numpy Generator, not {seed!r}", field="seed"
+        )
     return int(seed)
 
 
@@ -175,7 +177,7 @@ def bootstrap_data(
     if x.ndim != 2 or x.shape[1] != len(model.indicators):
         raise ValueError(f"data must be n × {len(model.indicators)}, not {x.shape}")
     if workers < 1:
-        raise ValueError(f"workers must be at least 1, not {workers}")
+        raise EstimationError(f"workers must be at least 1, not {workers}", field="workers")
     plan = Plan(model, scheme=scheme, tol=tol, max_iter=max_iter, criterion=criterion, htmt=htmt)
     moments = Moments(x)
     original, ok = replicate(correlations_last(np.ones((1, moments.n)), moments), plan, batch_last=True)

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ukur.errors import EstimationError
 from ukur.pls.inference import Summary
 from ukur.pls.model import Model
 from ukur.pls.replicate import GROUPS, Plan
@@ -57,6 +58,8 @@ class BootstrapOptions:
     sd : divisor of the bootstrap SD, ``"n-1"`` (SmartPLS, seminr) or ``"n"``.
     t_statistic : ``"original"`` (``|O|/SD``, SmartPLS) or ``"mean"`` (``|M|/SD``, seminr's quality tables).
     p_value : ``"t"`` (Student t with B−1 df), ``"normal"`` or ``"percentile"`` (share of draws beyond 0).
+
+    Invalid values raise :class:`~ukur.errors.EstimationError` naming the field.
     """
 
     samples: int = 5000
@@ -74,7 +77,9 @@ class BootstrapOptions:
             or not isinstance(self.samples, (int, np.integer))
             or self.samples < 2
         ):
-            raise ValueError(f"samples must be an integer of at least 2, not {self.samples!r}")
+            raise EstimationError(
+                f"samples must be an integer of at least 2, not {self.samples!r}", field="samples"
+            )
         for name, allowed in (
             ("ci", CI_METHODS),
             ("sd", SD_CONVENTIONS),
@@ -82,11 +87,13 @@ class BootstrapOptions:
             ("p_value", P_VALUES),
         ):
             if getattr(self, name) not in allowed:
-                raise ValueError(f"{name} must be one of {', '.join(allowed)}, not {getattr(self, name)!r}")
+                raise EstimationError(
+                    f"{name} must be one of {', '.join(allowed)}, not {getattr(self, name)!r}", field=name
+                )
         if not 0.0 < float(self.alpha) < 0.5:
-            raise ValueError(f"alpha must be between 0 and 0.5, not {self.alpha!r}")
+            raise EstimationError(f"alpha must be between 0 and 0.5, not {self.alpha!r}", field="alpha")
         if self.tails not in (1, 2):
-            raise ValueError(f"tails must be 1 or 2, not {self.tails!r}")
+            raise EstimationError(f"tails must be 1 or 2, not {self.tails!r}", field="tails")
 
 
 @dataclass(frozen=True)
