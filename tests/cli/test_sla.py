@@ -162,3 +162,18 @@ def test_explain_unknown_record_or_objective_exits_2(folder, capsys):
         == 2
     )
     assert "unknown objective 'x'" in capsys.readouterr().err
+
+
+def test_evaluate_text_lists_records_at_risk(tmp_path, capsys):
+    agreement = tmp_path / "desk.yaml"
+    agreement.write_text((EXAMPLES / "helpdesk-internal.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    tickets = tmp_path / "tickets.csv"
+    tickets.write_text(
+        "id,created_at,first_response_at,resolved_at,priority\nT1,2026-03-02 09:00,,,P2\n", encoding="utf-8"
+    )
+    code = run(
+        ["sla", "evaluate", str(agreement), "--records", f"tickets={tickets}", "--as-of", "2026-03-02 10:45"]
+    )
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "At risk" in out and "T1" in out and "1h45m" in out

@@ -146,6 +146,15 @@ def compliance_text(result: Compliance, *, width: int | None = None) -> str:
                 str(w.overdue), str(w.invalid), _pct(w.compliance),
             )  # fmt: skip
         console.print(claims)
+    at_risk = result.records[result.records["status"] == "at_risk"]
+    if len(at_risk):
+        risky = Table(title=f"At risk: open and past warn_at ({len(at_risk)})")
+        for name in ("stream", "id", "objective", "counted", "target", "deadline"):
+            risky.add_column(name)
+        for r in _rows(at_risk.sort_values("deadline").head(_INVALID_SHOWN)):
+            risky.add_row(str(r.stream), str(r.id), str(r.objective), _duration(r.counted_seconds),
+                          _duration(r.target_seconds), _time(r.deadline))  # fmt: skip
+        console.print(risky)
     invalid = result.records[result.records["status"] == "invalid"]
     if len(invalid):
         bad = Table(title=f"Invalid records ({len(invalid)})")
