@@ -4,7 +4,9 @@ This module is plain data (standard library only) because two interpreters read 
 (with ukur) and ``generate.py``, which runs plspm, seminr (Python port) and openpls-engine in a virtual
 environment of their own to write the committed fixtures.  Each case names its data file in
 ``shared/data`` (or the repo), its constructs as ``(name, mode, indicators)`` with mode ``"A"`` or
-``"B"``, its paths as ``(from, to)``, the inner weighting schemes to run, and the missing-value markers.
+``"B"``, its paths as ``(from, to)``, the inner weighting schemes to run, the missing-value markers and
+treatment (``mean`` replacement or ``casewise`` deletion), and whether the fixtures carry construct
+scores (``scores``; n × K values, so only for a few cases).
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ class Case:
     paths: tuple[tuple[str, str], ...]
     schemes: tuple[str, ...] = ("path",)
     na_values: tuple[float, ...] = ()
+    missing: str = "mean"
+    scores: bool = False
     index_col: bool = False
     note: str = ""
     tools: tuple[str, ...] = field(default=("plspm", "seminr", "openpls"))
@@ -101,6 +105,7 @@ CASES: tuple[Case, ...] = (
         _ecsi({}),
         _ECSI_PATHS,
         schemes=("path", "factorial", "centroid"),
+        scores=True,
         index_col=True,
         note="plspm's satisfaction data and ECSI model (Sanchez 2013, PLS Path Modeling with R, ch. 4), all Mode A",
     ),
@@ -123,6 +128,7 @@ CASES: tuple[Case, ...] = (
         ),
         (("AGRI", "POLINS"), ("IND", "POLINS")),
         schemes=("path", "centroid"),
+        scores=True,
         index_col=True,
         note="plspm's Russett example (Sanchez 2013, ch. 2); gnpr and labo correlate -0.82",
     ),
@@ -147,6 +153,17 @@ CASES: tuple[Case, ...] = (
         schemes=("path", "factorial"),
         na_values=(-99.0,),
         note="Hair et al. corporate reputation model (seminr CR2): four Mode B drivers, -99 mean replacement",
+    ),
+    Case(
+        "corp_rep_cr2_casewise",
+        SHARED_DATA / "corp_rep_data.csv",
+        _CR2_CONSTRUCTS,
+        _CR2_PATHS,
+        schemes=("path",),
+        na_values=(-99.0,),
+        missing="casewise",
+        scores=True,
+        note="CR2 with casewise deletion of the rows with a missing indicator (344 -> 336 rows)",
     ),
     Case(
         "influencer",
@@ -228,6 +245,7 @@ CASES: tuple[Case, ...] = (
         ),
         (("Promosi", "Keterlibatan"), ("Promosi", "Minat"), ("Keterlibatan", "Minat")),
         schemes=("path",),
+        scores=True,
         note="the demo study examples/umkm-pamulang (simulated data, n = 30); construct names shortened, the "
         "test also estimates examples/umkm-pamulang/model.txt itself",
     ),

@@ -74,6 +74,8 @@ def _load(case):
     raw = frame.loc[:, list(case.indicators)].astype(float)
     for marker in case.na_values:
         raw = raw.mask(raw == marker, np.nan)
+    if case.missing == "casewise":
+        raw = raw.dropna()
     return frame, raw
 
 
@@ -97,6 +99,14 @@ class _Table:
         import pandas as pd
 
         return pd.DataFrame(self.rows, columns=["quantity", "a", "b", "value"])
+
+
+def _add_scores(table: _Table, case, scores) -> None:
+    """Construct scores as ``score, <row position among the rows used>, <construct>``."""
+    names = [c[0] for c in case.constructs]
+    for row in range(scores.shape[0]):
+        for k, name in enumerate(names):
+            table.add("score", row, name, scores[row, k])
 
 
 # --------------------------------------------------------------------------- plspm and openpls
@@ -133,7 +143,7 @@ def _scheme(module, scheme: str):
 
 
 def _plspm_common(table: _Table, case, fit) -> None:
-    """Weights, loadings, cross-loadings, paths, R², effects and plspm's reliability columns."""
+    """Weights, loadings, cross-loadings, paths, R² and effects."""
     outer = fit.outer_model()
     for name, _, block in case.constructs:
         for indicator in block:
@@ -195,6 +205,8 @@ def _run_plspm(case, scheme: str, raw, *, tight: bool):
     table = _Table()
     table.add("iterations", "", None, updates[0])
     _plspm_common(table, case, fit)
+    if case.scores and tight:
+        _add_scores(table, case, fit.scores()[[c[0] for c in case.constructs]].to_numpy())
     uni = fit.unidimensionality()
     for name, mode, block in case.constructs:
         if mode == "A" and len(block) > 1:
@@ -258,12 +270,16 @@ def _run_seminr(case, scheme: str, frame):
         measurement,
         structural,
         inner_weights=sm.path_weighting if scheme == "path" else sm.path_factorial,
-        missing=sm.mean_replacement,
+        missing=sm.mean_replacement if case.missing == "mean" else sm.na_omit,
         missing_value=case.na_values[0] if case.na_values else None,
     )
     summary = sm.summarize(fit)
     table = _Table()
     table.add("iterations", "", None, summary.iterations)
+    if case.scores:
+        scores = fit.construct_scores
+        order = [list(scores.cols).index(c[0]) for c in case.constructs]
+        _add_scores(table, case, scores.values[:, order])
 
     def cell(matrix, row: str, col: str) -> float:
         return float(matrix.get(row, col))

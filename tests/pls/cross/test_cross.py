@@ -45,7 +45,7 @@ TIGHT: dict[str, object] = {"tol": 1e-13, "max_iter": 5000}
 """ukur run to the fixed point, for the programs whose stop rule differs from ukur's."""
 
 OPTIONS: dict[str, dict[str, object]] = {
-    "plspm": TIGHT,
+    "plspm": {**TIGHT, "ddof": 0},  # plspm's scores have SD 1 with divisor n
     "openpls": TIGHT,
     "seminr": {"f2": "reestimate"},
     "plspm_default": {"tol": 1e-300},  # max_iter: plspm's own update count, read from the fixture
@@ -92,6 +92,7 @@ def _estimate(name: str, scheme: str, options: tuple[tuple[str, object], ...]) -
             data_of(case),
             scheme=scheme,
             na_values=case.na_values,
+            missing=case.missing,
             **dict(options),
         )
 
@@ -123,6 +124,12 @@ def ukur_long(result: PLSResult) -> pd.DataFrame:
             (q, r["indicator"], "", r[q])
             for q in ("mean", "median", "min", "max", "sd", "kurtosis", "skewness", "missing")
         ]
+    scores = result.scores.to_numpy()
+    rows += [
+        ("score", str(i), name, scores[i, k])
+        for i in range(scores.shape[0])
+        for k, name in enumerate(result.scores.columns)
+    ]
     frame = pd.DataFrame(rows, columns=["quantity", "a", "b", "ukur"])
     frame["ukur"] = frame["ukur"].astype(float)
     return frame.drop_duplicates(["quantity", "a", "b"])
