@@ -71,3 +71,73 @@ def test_a_bad_period_is_a_clear_error(evaluated, world):
     assert response.status_code == 400 and "January" in response.json()["message"]
     page = evaluated.get(f"/agreements/{world.agreement_a}?period=January")
     assert page.status_code == 200 and "January" in page.text
+
+
+def _late_csv(encoding: str = "utf-8", bom: bool = False) -> bytes:
+    lines = ["id;picked_up_at;delivered_at;destination"]
+    lines += [
+        f"K{i};2026-01-05 08:00;{'2026-01-07 08:00' if i < 2 else '2026-01-05 12:00'};Tangerang Selatan"
+        for i in range(10)
+    ]
+    lines[1] += " – Pamulang"  # a non-ASCII character so the encoding matters
+    text = "\n".join(lines) + "\n"
+    return (b"\xef\xbb\xbf" if bom else b"") + text.encode(encoding)
+
+
+@pytest.mark.parametrize(("encoding", "bom"), [("utf-8", True), ("cp1252", False)])
+def test_records_upload_previews_then_stores(as_role, world, encoding, bom):
+    staff = as_role("staff")
+    token = csrf_of(staff, f"/agreements/{world.agreement_a}")
+    preview = staff.post(
+        f"/agreements/{world.agreement_a}/records",
+        data={"stream": "shipments", "csrf_token": token},
+        files={"file": ("shipments.csv", _late_csv(encoding, bom), "text/csv")},
+    )
+    assert preview.status_code == 200 and "10 records read from shipments.csv" in preview.text
+    assert "Tangerang Selatan – Pamulang" in preview.text
+    assert staff.get("/api/v1/streams").json() == []  # nothing stored by the preview
+    csv_text = preview.text.split('<textarea name="csv_text" hidden>')[1].split("</textarea>")[0]
+    import html
+
+    stored = staff.post(
+        f"/agreements/{world.agreement_a}/records",
+        data={
+            "stream": "shipments",
+            "confirm": "1",
+            "csv_text": html.unescape(csv_text),
+            "csrf_token": token,
+        },
+    )
+    assert "Stored shipments: 10 new, 0 updated." in stored.text
+    assert "2 breached records" in staff.get(f"/agreements/{world.agreement_a}?period=2026-01").text
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"id,picked_up_at\nK1,2026-01-05\nK1,2026-01-06\n", "id &#39;K1&#39; already given in row 1"),
+        (b"id,picked_up_at\nK1,2026-01-05,extra\n", "line 2 has 3 fields"),
+        (b"", "choose a file"),
+    ],
+)
+def test_bad_record_files_store_nothing(as_role, world, content, message):
+    staff = as_role("staff")
+    token = csrf_of(staff, f"/agreements/{world.agreement_a}")
+    response = staff.post(
+        f"/agreements/{world.agreement_a}/records",
+        data={"stream": "shipments", "confirm": "1", "csrf_token": token},
+        files={"file": ("bad.csv", content, "text/csv")},
+    )
+    assert response.status_code == 400 and message in response.text and "Nothing was stored" in response.text
+    assert staff.get("/api/v1/streams").json() == []
+
+
+def test_customers_cannot_upload_records(as_role, world):
+    customer = as_role("customer")
+    token = csrf_of(customer, f"/agreements/{world.agreement_a}")
+    response = customer.post(
+        f"/agreements/{world.agreement_a}/records",
+        data={"stream": "shipments", "csrf_token": token},
+        files={"file": ("s.csv", b"id\n1\n", "text/csv")},
+    )
+    assert response.status_code == 403

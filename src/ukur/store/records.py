@@ -31,6 +31,7 @@ __all__ = [
     "list_records",
     "list_streams",
     "stream_for",
+    "validate_rows",
 ]
 
 BATCH = 500
@@ -96,7 +97,7 @@ def list_streams(session: Session, viewer: Viewer) -> list[RecordStream]:
     return list(session.scalars(query))
 
 
-def _validate(rows: Sequence[Any], source: str) -> list[tuple[str, dict[str, Any]]]:
+def validate_rows(rows: Sequence[Any], source: str) -> list[tuple[str, dict[str, Any]]]:
     """``(record id, payload)`` pairs, or one :class:`DataError` listing the first wrong rows (1-based)."""
     problems: list[str] = []
     seen: dict[str, int] = {}
@@ -143,7 +144,7 @@ def import_records(
     database error rolls the whole import back with the transaction.
     """
     ensure_can_edit_sla(viewer)
-    valid = _validate(rows, source)
+    valid = validate_rows(rows, source)
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     now = utcnow()

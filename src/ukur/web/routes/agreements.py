@@ -7,15 +7,18 @@ their own sections to ``agreement.html``.
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from ukur.errors import DataError, UkurError
+from ukur.io import parse_table
 from ukur.sla import Compliance
 from ukur.sla.compliance import frame_records
-from ukur.store import accounts, agreements, compliance
+from ukur.store import accounts, agreements, compliance, records
+from ukur.store.access import ensure_can_edit_sla
 from ukur.store.errors import NotFoundError, PermissionDenied
 from ukur.store.models import Organisation
 from ukur.web.deps import CsrfProtected, SessionDep, ViewerDep, flash, render
@@ -144,7 +147,54 @@ def compliance_summary(result: Compliance) -> dict[str, Any]:
         "notes": list(result.notes),
         "errors": list(result.errors),
         "draft": result.draft,
+        "streams": list(result.agreement.streams),
     }
+
+
+@router.post("/agreements/{agreement_id}/records")
+async def upload_records(
+    request: Request,
+    agreement_id: int,
+    db: SessionDep,
+    viewer: ViewerDep,
+    stream: Annotated[str, Form(max_length=100)],
+    file: Annotated[UploadFile | None, File()] = None,
+    csv_text: Annotated[str, Form()] = "",
+    confirm: Annotated[str, Form()] = "",
+) -> Response:
+    """Records for one stream from a CSV/XLSX/JSON file: a preview with row errors first, then stored."""
+    agreement = agreements.get_agreement(db, viewer, agreement_id)
+    ensure_can_edit_sla(viewer)
+    if file is not None and file.filename:
+        content, name = await file.read(), file.filename
+    else:
+        content, name = csv_text.encode("utf-8"), "records.csv"
+    context: dict[str, Any] = {"agreement": agreement, "stream": stream.strip(), "name": name}
+    try:
+        if not content.strip():
+            raise DataError("choose a file with records", field="file")
+        frame = parse_table(content, name=name)
+        rows = json.loads(frame.to_json(orient="records", force_ascii=False))
+        records.validate_rows(rows, name)
+        if confirm != "1":
+            context.update(
+                count=len(rows),
+                columns=list(frame.columns),
+                sample=rows[:20],
+                csv_text=frame.to_csv(index=False),
+            )
+            return render(request, "records_preview.html", **context)
+        target = records.stream_for(
+            db, viewer, agreement.customer_org_id or agreement.provider_org_id, stream
+        )
+        summary = records.import_records(db, viewer, target, rows, source=name)
+    except (NotFoundError, PermissionDenied):
+        raise
+    except UkurError as exc:
+        db.rollback()
+        return render(request, "records_preview.html", status_code=400, error=str(exc), **context)
+    flash(request, "records.stored", inserted=summary.inserted, updated=summary.updated, stream=target.name)
+    return RedirectResponse(f"/agreements/{agreement_id}", status_code=303)
 
 
 @router.post("/agreements/{agreement_id}/versions/{number}/sign")
