@@ -294,3 +294,24 @@ def test_an_objective_built_in_python_without_a_clock_is_an_agreement_error():
     )
     with pytest.raises(AgreementError, match="needs start and stop"):
         evaluate(edited, {"shipments": rows}, as_of="2026-03-31")
+
+
+def test_a_day_target_on_an_office_calendar_is_a_working_day():
+    # P3 has "1d": created Thursday 2026-03-19 16:00, the next working day is Monday 23 (Friday 20 is closed),
+    # so the deadline is Monday 16:00 and the target is the open time in between: Thursday 16–17 (1 h) +
+    # Monday 08–12 and 13–16 (7 h) = 8 h. Answered Monday 15:00: counted 1 h + 6 h = 7 h → met.
+    agreement = make(
+        TICKETS.replace(
+            "target: {by: priority, P1: 1h, P2: 4h}", "target: {by: priority, P1: 1h, default: 1d}"
+        )
+    )
+    tickets = frame([
+        {"id": "T1", "created_at": "2026-03-19 16:00", "first_response_at": "2026-03-23 15:00", "priority": "P3"},
+        {"id": "T2", "created_at": "2026-03-19 16:00", "first_response_at": "2026-03-23 16:30", "priority": "P3"},
+    ])  # fmt: skip
+    result = evaluate(agreement, {"tickets": tickets}, as_of="2026-03-31")
+    t1, t2 = row(result, "T1"), row(result, "T2")
+    assert t1["deadline"] == utc("2026-03-23 16:00")
+    assert t1["target_seconds"] == pytest.approx(8 * 3600)
+    assert t1["counted_seconds"] == pytest.approx(7 * 3600) and t1["status"] == "met"
+    assert t2["status"] == "breached"

@@ -242,3 +242,22 @@ def test_the_resolved_agreement_as_json():
         {"from": "2026-02-01T15:00:00Z", "to": "2026-02-01T19:00:00Z"}
     ]
     assert set(data["calendars"]) == {"24x7", "office"}
+
+
+def test_three_levels_resolve_through_the_registry():
+    texts = {
+        "kilat-corporate": PARENT,
+        "kilat-gold": CHILD,
+        "batik-sari-outlet": "ukur: sla/v1\nid: batik-sari-outlet\nparent: kilat-gold\n"
+        "objectives:\n  - {id: on-time, target: 12h, goal: 97%}\n",
+        "loose-outlet": "ukur: sla/v1\nid: loose-outlet\nparent: kilat-gold\n"
+        "objectives:\n  - {id: on-time, target: 30h}\n",
+    }
+    registry = AgreementRegistry(lambda name: (texts[name], f"{name}.yaml"))
+    outlet = registry.get("batik-sari-outlet")
+    assert outlet.parents == ("kilat-gold", "kilat-corporate")
+    assert outlet.objective("on-time").target.default.seconds == 12 * 3600  # type: ignore[union-attr]
+    assert outlet.customer.name == "Toko Batik Sari"
+    with pytest.raises(AgreementError, match="loosens 'kilat-gold'") as caught:
+        registry.get("loose-outlet")
+    assert (caught.value.source, caught.value.line) == ("loose-outlet.yaml", 5)
