@@ -12,6 +12,7 @@ import dataclasses
 from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -57,7 +58,7 @@ def courier_report(lang: str = "en", name: str = "kilat-gold") -> SLAReport:
     return build_sla_report(evaluated(name), history=evaluated(name, history=True), lang=lang)
 
 
-def column(report: SLAReport, table: str, key: str) -> list[object]:
+def column(report: SLAReport, table: str, key: str) -> list[Any]:
     for section in report.sections:
         for t in section.tables:
             if t.key == table:
@@ -113,7 +114,7 @@ def test_credits_claims_and_breaches_are_the_results_json():
 def test_tier_and_exclusions_say_what_applied():
     report = courier_report()
     result = evaluated().to_dict()
-    tier = [c for c in result["credits"] if c["kind"] == "tier"][0]
+    tier = next(c for c in result["credits"] if c["kind"] == "tier")
     assert tier["tier_below"] == 0.95 and tier["tier_credit"] == 0.05
     assert column(report, "credits", "tier")[0] == "below 95 % → 5 %"
     excluded = {(r["stream"], r["id"]) for r in result["records"]
