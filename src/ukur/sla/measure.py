@@ -21,7 +21,7 @@ Ratio objectives mark a record ``met`` when every ``good_when`` field holds one 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -46,10 +46,16 @@ class Stream:
     ids: np.ndarray
     source: str | None
     timezone: str
+    parsed: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, compare=False, repr=False)
 
     def times(self, column: str) -> tuple[np.ndarray, np.ndarray]:
-        """``(instants, unreadable)`` of a timestamp column."""
-        return timestamps(self.frame[column], timezone=self.timezone, source=self.source, field=column)
+        """``(instants, unreadable)`` of a timestamp column, parsed once per stream (several objectives
+        often read the same column)."""
+        if column not in self.parsed:
+            self.parsed[column] = timestamps(
+                self.frame[column], timezone=self.timezone, source=self.source, field=column
+            )
+        return self.parsed[column]
 
 
 @dataclass(frozen=True)
