@@ -185,8 +185,19 @@ def test_indicators_sit_on_the_free_side() -> None:
             assert ind.box.x > s.cx + s.rx
         elif s.side == "top":
             assert ind.box.y + ind.box.h < s.cy - s.ry
-        else:
+        elif s.side == "bottom":
             assert ind.box.y > s.cy + s.ry
+        else:
+            assert s.side == "split"
+            assert ind.box.y + ind.box.h < s.cy - s.ry or ind.box.y > s.cy + s.ry
+
+
+def test_many_indicators_between_constructs_are_split_above_and_below() -> None:
+    g = diagram_geometry(models.ecsi())
+    quality = next(s for s in g.constructs if s.name == "Quality")
+    assert quality.side == "split"
+    ys = [i.box.cy for i in g.indicators if i.construct == "Quality"]
+    assert sum(y < quality.cy for y in ys) == 4 and sum(y > quality.cy for y in ys) == 3
 
 
 def test_wrapping_construct_names() -> None:

@@ -41,6 +41,7 @@ __all__ = [
     "Label",
     "diagram_geometry",
     "format_p",
+    "geometry_svg",
     "render_svg",
     "svg_to_png",
 ]
@@ -162,7 +163,7 @@ def _anchor(shape: ConstructShape, box: Box) -> tuple[float, float]:
         return (shape.cx - x if shape.side == "left" else shape.cx + x), shape.cy + off
     off = max(-0.7 * shape.rx, min(0.7 * shape.rx, (box.cx - shape.cx) * 0.5))
     y = shape.ry * math.sqrt(1 - (off / shape.rx) ** 2)
-    return shape.cx + off, (shape.cy - y if shape.side == "top" else shape.cy + y)
+    return shape.cx + off, (shape.cy - y if box.cy < shape.cy else shape.cy + y)
 
 
 def _along(points: Sequence[tuple[float, float]], t: float) -> tuple[float, float, float]:
@@ -301,7 +302,11 @@ def _p_text(p: float, values: DiagramValues) -> str:
 
 def render_svg(model: Model, values: DiagramValues | None = None, *, title: str | None = None) -> str:
     """The diagram of ``model`` as a standalone SVG document (UTF-8 text)."""
-    g = diagram_geometry(model, values)
+    return geometry_svg(diagram_geometry(model, values), title=title)
+
+
+def geometry_svg(g: Geometry, *, title: str | None = None) -> str:
+    """Draw a :class:`Geometry` (from :func:`diagram_geometry`) as a standalone SVG document."""
     w, h = math.ceil(g.width), math.ceil(g.height)
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" '

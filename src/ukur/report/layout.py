@@ -12,7 +12,7 @@ The layout is a small Sugiyama-style layered drawing (Sugiyama, Tagawa & Toda 19
    indicator boxes is kept.
 4. **Indicators** go on the construct's free side: left of an exogenous construct, right of a construct
    in the last layer, otherwise in a row above or below the ellipse, on the side fewer structural
-   arrows cross.
+   arrows cross (split half above, half below when there are more than four, to keep columns narrow).
 
 Text sizes come from :func:`text_width`, a deliberately generous estimate of rendered width, so the
 boxes used for overlap checks enclose what any common sans-serif font draws.
@@ -24,6 +24,7 @@ import itertools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from ukur.pls.model import Model
 
@@ -266,6 +267,8 @@ COLUMN_GAP = 130.0
 WAYPOINT_H = 34.0
 MARGIN = 24.0
 ROW_OVERHANG = 0.4 * COLUMN_GAP
+SPLIT_AT = 4
+"""A construct between other constructs with more indicators than this has them half above, half below."""
 LABEL_PAD = 2.0
 """Horizontal padding on each side of a label's text inside its box."""
 R2_SAMPLE = "R² = -0.000"
@@ -325,7 +328,8 @@ def _place_rows(
             elif not model.successors(n) and n in rows[-1]:
                 side[n] = "right"
             else:
-                side[n] = "top" if i <= (len(row) - 1) / 2 else "bottom"
+                many = len(model.construct(n).indicators) > SPLIT_AT
+                side[n] = "split" if many else "top" if i <= (len(row) - 1) / 2 else "bottom"
     placement = _arrange(model, rows, side, radii, lines)
     for _ in range(3):
         routes = _routes(model, placement)
@@ -408,11 +412,14 @@ def _arrange(
             half = max(ry, (len(inds) * STACK_PITCH - (STACK_PITCH - BOX_H)) / 2)
             reach = rx + SIDE_GAP + max(widths)
             return (reach, rx, half, half) if side[n] == "left" else (rx, reach, half, half)
-        row_w = sum(widths) + ROW_SPACING * (len(widths) - 1)
+        reach = ry + ROW_GAP + BOX_H
         # A row sits above or below the ellipse, clear of the arrows between columns, so it may reach
         # into the column gaps by up to ROW_OVERHANG on each side.
-        half_w = max(rx, row_w / 2 - ROW_OVERHANG)
-        reach = ry + ROW_GAP + BOX_H
+        if side[n] == "split":
+            upper, lower = _halves(widths)
+            half_w = max(rx, max(_row_width(upper), _row_width(lower)) / 2 - ROW_OVERHANG)
+            return half_w, half_w, reach, reach
+        half_w = max(rx, _row_width(widths) / 2 - ROW_OVERHANG)
         return (half_w, half_w, reach, ry) if side[n] == "top" else (half_w, half_w, ry, reach)
 
     extents = {n: block(n) for row in rows for n in row}
@@ -469,10 +476,27 @@ def _indicator_boxes(shape: ConstructShape, names: Sequence[str]) -> dict[str, I
                 x = shape.cx + shape.rx + SIDE_GAP
             out[name] = IndicatorShape(name, shape.name, Box(x, top + k * STACK_PITCH, w, BOX_H))
         return out
-    row_w = sum(widths) + ROW_SPACING * (len(widths) - 1)
-    x = shape.cx - row_w / 2
-    y = shape.cy - shape.ry - ROW_GAP - BOX_H if shape.side == "top" else shape.cy + shape.ry + ROW_GAP
-    for name, w in zip(names, widths, strict=True):
-        out[name] = IndicatorShape(name, shape.name, Box(x, y, w, BOX_H))
-        x += w + ROW_SPACING
+    above = shape.cy - shape.ry - ROW_GAP - BOX_H
+    below = shape.cy + shape.ry + ROW_GAP
+    if shape.side == "split":
+        upper, _ = _halves(names)
+        rows = [(list(names[: len(upper)]), above), (list(names[len(upper) :]), below)]
+    else:
+        rows = [(list(names), above if shape.side == "top" else below)]
+    for row, y in rows:
+        row_widths = [_box_w(i) for i in row]
+        x = shape.cx - _row_width(row_widths) / 2
+        for name, w in zip(row, row_widths, strict=True):
+            out[name] = IndicatorShape(name, shape.name, Box(x, y, w, BOX_H))
+            x += w + ROW_SPACING
     return out
+
+
+def _row_width(widths: Sequence[float]) -> float:
+    return sum(widths) + ROW_SPACING * (len(widths) - 1) if widths else 0.0
+
+
+def _halves(items: Sequence[Any]) -> tuple[Sequence[Any], Sequence[Any]]:
+    """First ⌈n/2⌉ items (drawn above a construct) and the rest (below)."""
+    k = (len(items) + 1) // 2
+    return items[:k], items[k:]

@@ -22,7 +22,7 @@ from ukur.pls.hypotheses import HypothesisResult
 from ukur.pls.model import Mode
 from ukur.pls.result import PLSResult
 from ukur.report import rules, written
-from ukur.report.diagram import DiagramValues, render_svg
+from ukur.report.diagram import DiagramValues, diagram_geometry, geometry_svg
 from ukur.report.i18n import MESSAGES, Lang, get_lang
 from ukur.report.written import ARROW
 
@@ -57,9 +57,18 @@ class ReportTable:
 
 @dataclass(frozen=True)
 class Figure:
+    """A diagram: its SVG text and its natural size in pixels (renderers scale it to the page)."""
+
     key: str
     caption: str
     svg: str
+    width: float = 0.0
+    height: float = 0.0
+
+
+def _figure(key: str, caption: str, result: PLSResult, values: DiagramValues) -> Figure:
+    g = diagram_geometry(result.model, values)
+    return Figure(key, caption, geometry_svg(g, title=caption), g.width, g.height)
 
 
 @dataclass(frozen=True)
@@ -319,9 +328,7 @@ def _structural(result: PLSResult, lg: Lang, warn: list[tuple[str, str]], min_sa
         r2={str(c): float(v) for c, v in result.r2["r2"].items()},
         decimal=lg.decimal,
     )
-    figure = Figure(
-        "model", lg.t("fig_model", k=1), render_svg(result.model, values, title=lg.t("fig_model", k=1))
-    )
+    figure = _figure("model", lg.t("fig_model", k=1), result, values)
     return Section(
         "structural",
         lg.t("sec_structural"),
@@ -369,11 +376,7 @@ def _bootstrap(result: PLSResult, boot: BootstrapResult, lg: Lang) -> Section:
         r2={str(c): float(v) for c, v in result.r2["r2"].items()},
         decimal=lg.decimal,
     )
-    fig = Figure(
-        "bootstrap",
-        lg.t("fig_bootstrap", k=2),
-        render_svg(result.model, values, title=lg.t("fig_bootstrap", k=2)),
-    )
+    fig = _figure("bootstrap", lg.t("fig_bootstrap", k=2), result, values)
     return Section("bootstrap", lg.t("sec_bootstrap"), tuple(tables), (fig,))
 
 
