@@ -160,3 +160,35 @@ def test_run_a_pls_study_and_see_its_path_coefficients(page, server, tmp_path):
     cells = page.locator("#paths tbody tr").first.locator("td").all_inner_texts()
     assert cells[:2] == ["A", "B"] and 0 < float(cells[2]) <= 1
     assert cells[5].startswith("[")  # the bootstrap confidence interval
+
+
+def test_records_breach_credit_and_a_claim(page, server, tmp_path):
+    from tests.web.test_compliance import PENALTIES
+
+    shipments = tmp_path / "shipments.csv"
+    rows = [f"B{i},2026-02-02 08:00,{'2026-02-04 08:00' if i < 4 else '2026-02-02 15:00'}" for i in range(20)]
+    shipments.write_text("id,picked_up_at,delivered_at\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    _sign_in(page, server)
+    page.click("text=Agreements")
+    page.fill("textarea[name=yaml_text]", sla_yaml("kilat-credit", "Toko A", "Kilat Credit", extra=PENALTIES))
+    page.click("form[action='/agreements'] button[type=submit]")
+    page.set_input_files("#records-form input[name=file]", str(shipments))
+    page.click("#records-form button[type=submit]")
+    assert "20 records read from shipments.csv" in page.locator("#records-count").inner_text()
+    page.click("text=Store these 20 records")
+    assert "Stored shipments: 20 new, 0 updated." in page.locator(".flash").inner_text()
+    page.fill("input[name=period]", "2026-02")
+    page.click("text=Show")
+    # 16 of 20 on time = 80 %: below both tiers, 10 % of the 1,000,000 IDR fee is owed.
+    assert "100,000 IDR" in page.locator("#credits-owed").inner_text()
+    assert "80.0 %" in page.locator("#compliance").inner_text()
+    agreement_url = page.url.split("?")[0]
+    page.click("text=File a claim")
+    page.fill("#claim-form input[name=kind]", "late")
+    page.fill("#claim-form input[name=record_id]", "B1")
+    page.click("#claim-form button[type=submit]")
+    page.fill(".claim input[name=note]", "late by 41 hours")
+    page.click(".claim button[value=approved]")
+    assert page.locator(".claim-status").first.inner_text() == "approved"
+    page.goto(agreement_url)
+    assert "late by 41 hours" in page.locator(".claim").first.inner_text()

@@ -141,3 +141,35 @@ def test_customers_cannot_upload_records(as_role, world):
         files={"file": ("s.csv", b"id\n1\n", "text/csv")},
     )
     assert response.status_code == 403
+
+
+def test_claims_from_filing_to_compensation(as_role, world):
+    customer, staff = as_role("customer"), as_role("staff")
+    token = csrf_of(customer, f"/agreements/{world.agreement_a}")
+    filed = customer.post(
+        f"/agreements/{world.agreement_a}/claims",
+        data={"kind": "late", "record_id": "K0", "amount": "25000", "csrf_token": token},
+    )
+    assert "Claim #1 filed." in filed.text
+    assert (
+        customer.post("/claims/1/move", data={"to_status": "approved", "csrf_token": token}).status_code
+        == 403
+    )
+    other = as_role("customer_b")
+    assert (
+        other.post(
+            "/claims/1/move", data={"to_status": "approved", "csrf_token": csrf_of(other, "/")}
+        ).status_code
+        == 404
+    )
+    staff_token = csrf_of(staff, f"/agreements/{world.agreement_a}")
+    for step in ("in_review", "approved", "compensated"):
+        response = staff.post(
+            "/claims/1/move", data={"to_status": step, "note": f"step {step}", "csrf_token": staff_token}
+        )
+        assert response.status_code == 200
+    wrong = staff.post("/claims/1/move", data={"to_status": "denied", "csrf_token": staff_token})
+    assert wrong.status_code == 409
+    page = customer.get(f"/agreements/{world.agreement_a}").text
+    assert "compensated" in page and "step approved" in page and "25,000" in page
+    assert "Mark compensated" not in page  # customers see no decision buttons

@@ -17,7 +17,7 @@ from ukur.errors import DataError, UkurError
 from ukur.io import parse_table
 from ukur.sla import Compliance
 from ukur.sla.compliance import frame_records
-from ukur.store import accounts, agreements, compliance, records
+from ukur.store import accounts, agreements, claims, compliance, records
 from ukur.store.access import ensure_can_edit_sla
 from ukur.store.errors import NotFoundError, PermissionDenied
 from ukur.store.models import Organisation
@@ -131,6 +131,8 @@ def agreement_page(
         party="provider" if viewer.is_provider else "customer",
         summary=summary,
         summary_error=summary_error,
+        claims=claims.list_claims(db, viewer, agreement_id),
+        transitions=claims.TRANSITIONS,
         period=period or "",
     )
 
@@ -213,3 +215,43 @@ def sign(
     )
     flash(request, "agreements.signed", number=number, party=party)
     return RedirectResponse(f"/agreements/{agreement_id}?v={number}", status_code=303)
+
+
+@router.post("/agreements/{agreement_id}/claims")
+def file_claim(
+    request: Request,
+    agreement_id: int,
+    db: SessionDep,
+    viewer: ViewerDep,
+    kind: Annotated[str, Form(max_length=60)],
+    record_id: Annotated[str, Form(max_length=200)] = "",
+    amount: Annotated[str, Form(max_length=40)] = "",
+    description: Annotated[str, Form(max_length=5000)] = "",
+) -> Response:
+    """File a claim (the customer on its own agreement, or staff on its behalf)."""
+    claim = claims.file_claim(
+        db,
+        viewer,
+        agreement_id,
+        kind=kind,
+        record_id=record_id,
+        amount=amount or None,
+        description=description,
+    )
+    flash(request, "claims.filed", id=claim.id)
+    return RedirectResponse(f"/agreements/{agreement_id}#claims", status_code=303)
+
+
+@router.post("/claims/{claim_id}/move")
+def move_claim(
+    request: Request,
+    claim_id: int,
+    db: SessionDep,
+    viewer: ViewerDep,
+    to_status: Annotated[str, Form(max_length=20)],
+    note: Annotated[str, Form(max_length=5000)] = "",
+) -> Response:
+    """Review, approve, deny or mark a claim compensated (provider staff); the step is recorded."""
+    claim = claims.move_claim(db, viewer, claim_id, to_status, note)
+    flash(request, "claims.moved", id=claim.id, status=to_status)
+    return RedirectResponse(f"/agreements/{claim.agreement_id}#claims", status_code=303)
