@@ -247,7 +247,11 @@ def test_ecsi_with_formative_and_single_item_constructs_renders_in_every_format(
     assert len(_body(parser.tables["boot_indirect"])) == len(boot.indirect)
     wb = load_workbook(io.BytesIO(render_xlsx(rep)))
     assert len(wb.sheetnames) == len(rep.tables) + 3
-    assert len(Document(io.BytesIO(render_docx(rep))).tables) == len(rep.tables)
+    document = Document(io.BytesIO(render_docx(rep)))
+    assert len(document.tables) == len(rep.tables)
+    # The ECSI diagrams are wide: each gets a landscape page, and the text goes on in portrait.
+    orientations = [sec.page_width > sec.page_height for sec in document.sections]
+    assert orientations == [False, True, False, True, False]
 
 
 def test_profile_table_orders_categories_and_adds_up():

@@ -4,7 +4,7 @@ Tables use Word's "Table Grid" style with the report's number formatting (decima
 Indonesia); marked cells are bold with a light red shading. Figures are the SVG diagrams rasterised to
 PNG (:func:`ukur.report.diagram.svg_to_png`, which needs CairoSVG and the cairo library); without them
 the caption is kept and a note says the figure needs CairoSVG, so the rest of the document is still
-produced.
+produced. A figure much wider than tall gets an A4 landscape page of its own.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import io
 import numpy as np
 from docx import Document
 from docx.document import Document as DocxDocument
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -27,6 +27,18 @@ from ukur.report.pls_tables import PLSReport, ReportTable, cell_text
 __all__ = ["render_docx"]
 
 _TEXT_WIDTH_MM = 160
+_LANDSCAPE_WIDTH_MM = 247
+_LANDSCAPE_RATIO = 2.6
+"""Figures wider than this (width / height) get a landscape page of their own."""
+
+
+def _orient(doc: DocxDocument, *, landscape: bool) -> None:
+    """Start a new section on a new page, A4 landscape or portrait, with the report's margins."""
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    long, short = Mm(297), Mm(210)
+    section.page_width, section.page_height = (long, short) if landscape else (short, long)
+    section.left_margin = section.right_margin = Mm(25)
 
 
 def _shade(cell: object, colour: str) -> None:
@@ -79,13 +91,19 @@ def render_docx(report: PLSReport) -> bytes:
     for s in report.sections:
         doc.add_heading(s.title, level=1)
         for f in s.figures:
+            wide = f.height > 0 and f.width / f.height > _LANDSCAPE_RATIO
+            if wide:
+                _orient(doc, landscape=True)
             try:
                 png = svg_to_png(f.svg, scale=2.0)
             except UkurError as exc:
                 doc.add_paragraph(f"[{exc}]")
             else:
-                doc.add_picture(io.BytesIO(png), width=Mm(_TEXT_WIDTH_MM))
+                width = _LANDSCAPE_WIDTH_MM if wide else _TEXT_WIDTH_MM
+                doc.add_picture(io.BytesIO(png), width=Mm(width))
             doc.add_paragraph(f.caption, style="Caption")
+            if wide:
+                _orient(doc, landscape=False)
         for table in s.tables:
             _table(doc, report, table)
         for paragraph in s.paragraphs:
