@@ -50,7 +50,7 @@ class Page(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "td" and self._cell is not None and self._table is not None:
-            self.tables[self._table][-1].append(tuple(self._cell))  # type: ignore[arg-type]
+            self.tables[self._table][-1].append((self._cell[0], self._cell[1], self._cell[2]))
             self._cell = None
         elif tag == "table":
             self._table = None
