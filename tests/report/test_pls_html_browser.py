@@ -6,6 +6,7 @@ The page is opened at the width of an A4 page at 96 dpi (794 px) and at a phone 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -63,7 +64,12 @@ def test_diagram_drawn_and_no_horizontal_overflow(
             assert overflow == []
             page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
             assert (tmp_path / "report.png").stat().st_size > 10_000
-            pdf = page.pdf(format="A4")
+            pdf = page.pdf(prefer_css_page_size=True)
             assert pdf[:4] == b"%PDF"
+            # Portrait A4 for the text; the wide path diagrams get landscape pages (@page wide).
+            boxes = {
+                tuple(round(float(v)) for v in m.split()) for m in re.findall(rb"/MediaBox \[([^\]]*)\]", pdf)
+            }
+            assert boxes == {(0, 0, 595, 842), (0, 0, 842, 595)}
         finally:
             browser.close()
