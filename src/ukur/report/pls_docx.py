@@ -28,8 +28,6 @@ __all__ = ["render_docx"]
 
 _TEXT_WIDTH_MM = 160
 _LANDSCAPE_WIDTH_MM = 247
-_LANDSCAPE_RATIO = 2.6
-"""Figures wider than this (width / height) get a landscape page of their own."""
 
 
 def _orient(doc: DocxDocument, *, landscape: bool) -> None:
@@ -91,7 +89,7 @@ def render_docx(report: PLSReport) -> bytes:
     for s in report.sections:
         doc.add_heading(s.title, level=1)
         for f in s.figures:
-            wide = f.height > 0 and f.width / f.height > _LANDSCAPE_RATIO
+            wide = f.wide
             if wide:
                 _orient(doc, landscape=True)
             try:

@@ -55,6 +55,10 @@ class ReportTable:
     digits: int = 3
 
 
+WIDE_RATIO = 2.6
+"""Figures with a larger width-to-height ratio get a landscape page in print (HTML and DOCX)."""
+
+
 @dataclass(frozen=True)
 class Figure:
     """A diagram: its SVG text and its natural size in pixels (renderers scale it to the page)."""
@@ -64,6 +68,11 @@ class Figure:
     svg: str
     width: float = 0.0
     height: float = 0.0
+
+    @property
+    def wide(self) -> bool:
+        """Much wider than tall (``width / height > WIDE_RATIO``): printed on a landscape page."""
+        return self.height > 0 and self.width / self.height > WIDE_RATIO
 
 
 def _figure(key: str, caption: str, result: PLSResult, values: DiagramValues) -> Figure:
