@@ -16,7 +16,9 @@ from ukur.errors import AgreementError
 from ukur.sla import Agreement, load_agreement
 
 FULL = (Path(__file__).parent / "fixtures" / "issue-example.yaml").read_text(encoding="utf-8")
-LINES = FULL.splitlines()
+EXAMPLES = Path(__file__).parents[2] / "examples" / "sla"
+PARENT = load_agreement((EXAMPLES / "kilat-corporate.yaml").read_text(encoding="utf-8"))
+CHILD = (EXAMPLES / "kilat-gold.yaml").read_text(encoding="utf-8")
 TOKENS = st.sampled_from(
     ["", "null", "-1", "0", "1.5", "true", "[]", "{}", "'x'", "95", "200%", "4 h", "3 business days", "1d4h",
      "mon-fri", "25:00-26:00", "2026-13-01", "Asia/Nowhere", "24x7", "office", "&a", "*a", "!!python/tuple [1]",
@@ -25,8 +27,8 @@ TOKENS = st.sampled_from(
 
 
 @st.composite
-def mutated(draw: st.DrawFn) -> str:
-    lines = list(LINES)
+def mutated(draw: st.DrawFn, text: str = FULL) -> str:
+    lines = text.splitlines()
     for _ in range(draw(st.integers(1, 3))):
         i = draw(st.integers(0, len(lines) - 1))
         kind = draw(st.sampled_from(["delete", "duplicate", "swap", "value", "cut", "insert"]))
@@ -62,3 +64,15 @@ def test_mutations_load_or_fail_with_a_located_agreement_error(text: str) -> Non
     else:
         assert isinstance(result, Agreement)
         assert result.objectives
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated(CHILD))
+def test_mutations_of_a_child_load_or_fail_with_a_located_agreement_error(text: str) -> None:
+    try:
+        result = load_agreement(text, source="child.yaml", parents={PARENT.id: PARENT})
+    except AgreementError as error:
+        assert error.line is not None and error.line >= 1
+        assert error.source in ("child.yaml", None) or error.source.endswith(".yaml")
+    else:
+        assert isinstance(result, Agreement)
