@@ -50,3 +50,10 @@ def test_missing_and_binary_files_exit_2(tmp_path, capsys):
     f.write_bytes(b"\xff\xfe\x00bad")
     assert run(["pls", "audit", str(f)]) == 2
     assert "not UTF-8" in capsys.readouterr().err
+
+
+def test_nothing_to_check_says_so(tmp_path, capsys):
+    f = tmp_path / "empty.yaml"
+    f.write_text("version: 1\nstudy: nothing printed\n")
+    assert run(["pls", "audit", str(f)]) == 0
+    assert "No identity can be checked" in capsys.readouterr().out

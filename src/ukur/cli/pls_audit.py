@@ -54,7 +54,11 @@ def render_table(result: AuditResult, console: Console) -> None:
     console.print(table)
     failed = int((~result.checks["holds"]).sum())
     total = len(result.checks)
-    if failed:
+    if total == 0:
+        console.print(
+            "No identity can be checked from these numbers (see ukur.pls.audit for what is needed)."
+        )
+    elif failed:
         console.print(f"[bold red]{failed} of {total} identities do not hold.[/bold red]")
     else:
         console.print(f"[green]All {total} identities hold.[/green]")
