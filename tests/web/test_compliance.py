@@ -6,6 +6,7 @@ import pytest
 
 from tests.conftest import sla_yaml
 from tests.web.conftest import csrf_of
+from ukur.store import compliance, make_engine, make_session_factory, transaction
 
 PENALTIES = (
     "fee: {amount: 1000000, currency: IDR, per: month}\n"
@@ -173,3 +174,58 @@ def test_claims_from_filing_to_compensation(as_role, world):
     page = customer.get(f"/agreements/{world.agreement_a}").text
     assert "compensated" in page and "step approved" in page and "25,000" in page
     assert "Mark compensated" not in page  # customers see no decision buttons
+
+
+TICKETS = (
+    "ukur: sla/v1\nid: help\ntitle: Help desk\ntype: customer\nprovider: {name: PT Kilat}\n"
+    "customer: {name: Toko A}\ntimezone: Asia/Jakarta\nservices: [{id: helpdesk, description: Help}]\n"
+    "objectives:\n  - {id: first-response, service: helpdesk, kind: duration, records: tickets, start: created_at,\n"
+    "     stop: first_response_at, pause_when: {status: [waiting_customer]}, calendar: 24x7, target: 4h,\n"
+    "     goal: 95%, window: month}\n"
+    "claims: {file_within: 7d, respond_within: 2d}\n"
+)
+
+
+def test_status_history_pauses_the_clock_and_claims_reach_the_engine(staff_api, world):
+    staff = staff_api
+    assert staff.post("/api/v1/agreements", json={"yaml": TICKETS}).status_code == 201
+    agreement_id = next(a["id"] for a in staff.get("/api/v1/agreements").json() if a["slug"] == "help")
+    ticket = {"id": "T1", "created_at": "2026-03-02 08:00", "first_response_at": "2026-03-02 14:00"}
+    staff.post(f"/api/v1/organisations/{world.org_a}/streams/tickets/records", json=[ticket])
+    url = f"/api/v1/agreements/{agreement_id}/evaluation?period=2026-03&include_records=true"
+    (before,) = staff.get(url).json()["records"]
+    assert before["status"] == "breached" and before["elapsed_seconds"] == 6 * 3600
+    history = [
+        {"record_id": "T1", "status": "waiting_customer", "at": "2026-03-02 09:00"},
+        {"record_id": "T1", "status": "open", "at": "2026-03-02 12:00"},
+    ]
+    path = f"/api/v1/organisations/{world.org_a}/streams/tickets/statuses?timezone=Asia/Jakarta"
+    assert staff.post(path, json=history).json() == {"received": 2, "added": 2}
+    assert staff.post(path, json=history).json() == {"received": 2, "added": 0}  # idempotent
+    (after,) = staff.get(url).json()["records"]
+    # Waiting for the customer from 09:00 to 12:00 Jakarta time: 3 of the 6 hours are paused, so it is met.
+    assert after["status"] == "met" and after["paused_seconds"] == 3 * 3600
+    bad = staff.post(path, json=[{"record_id": "T1", "status": "open", "at": "noon"}])
+    assert bad.status_code == 400 and "unreadable time" in bad.json()["message"]
+    staff.post(
+        f"/api/v1/agreements/{agreement_id}/claims", json={"kind": "late", "record_id": "T1", "amount": "5"}
+    )
+    engine = make_engine(world.url)
+    with transaction(make_session_factory(engine)) as session:
+        frame = compliance.claims_frame(session, agreement_id)
+    engine.dispose()
+    assert frame.loc[0, ["id", "record_id", "type", "amount", "status"]].tolist() == [
+        "1",
+        "T1",
+        "late",
+        5.0,
+        "filed",
+    ]
+    assert frame.loc[0, "filed_at"].endswith("+00:00")
+
+
+@pytest.fixture
+def staff_api(as_role):
+    client = as_role("staff")
+    client.headers["X-CSRF-Token"] = csrf_of(client, "/")
+    return client

@@ -18,9 +18,9 @@ from ukur.errors import UkurError
 from ukur.sla import Compliance, evaluate
 from ukur.store.access import Viewer
 from ukur.store.agreements import get_agreement, validate_agreement
-from ukur.store.models_sla import Record, RecordStream
+from ukur.store.models_sla import Claim, Record, RecordStatus, RecordStream
 
-__all__ = ["evaluate_agreement", "stream_frames"]
+__all__ = ["claims_frame", "evaluate_agreement", "status_frames", "stream_frames"]
 
 
 def stream_frames(
@@ -57,4 +57,51 @@ def evaluate_agreement(
     loaded = validate_agreement(session, agreement.versions[-1].yaml_text, f"{agreement.slug}.yaml")
     owner = agreement.customer_org_id or agreement.provider_org_id
     frames = stream_frames(session, owner, list(loaded.streams))
-    return evaluate(loaded, frames, period=period or None, as_of=as_of)
+    histories = status_frames(session, owner, list(frames))
+    stored_claims = claims_frame(session, agreement_id) if loaded.claims is not None else None
+    return evaluate(
+        loaded,
+        frames,
+        status_history=histories or None,
+        claims=stored_claims,
+        period=period or None,
+        as_of=as_of,
+    )
+
+
+def status_frames(session: Session, organisation_id: int, names: list[str]) -> dict[str, pd.DataFrame]:
+    """The stored status histories (``record_id, status, at`` in UTC ISO 8601) of the named streams."""
+    frames: dict[str, pd.DataFrame] = {}
+    for name in names:
+        rows = session.execute(
+            select(RecordStatus.record_id, RecordStatus.status, RecordStatus.at)
+            .join(RecordStream, RecordStream.id == RecordStatus.stream_id)
+            .where(RecordStream.organisation_id == organisation_id, RecordStream.name == name)
+            .order_by(RecordStatus.record_id, RecordStatus.at)
+        ).all()
+        if rows:
+            frames[name] = pd.DataFrame(
+                [(r, s, at.isoformat()) for r, s, at in rows], columns=["record_id", "status", "at"]
+            )
+    return frames
+
+
+def claims_frame(session: Session, agreement_id: int) -> pd.DataFrame | None:
+    """The agreement's stored claims as the engine's claims table (``id, record_id, filed_at, ...``)."""
+    stored = list(session.scalars(select(Claim).where(Claim.agreement_id == agreement_id).order_by(Claim.id)))
+    if not stored:
+        return None
+    return pd.DataFrame(
+        [
+            {
+                "id": str(c.id),
+                "record_id": c.record_id or "",
+                "filed_at": c.filed_at.isoformat(),
+                "type": c.kind,
+                "amount": float(c.amount) if c.amount is not None else None,
+                "status": c.status,
+                "responded_at": c.responded_at.isoformat() if c.responded_at else None,
+            }
+            for c in stored
+        ]
+    )

@@ -81,6 +81,7 @@ def load_demo(session: Session, examples: Path | None) -> DemoResult:
         result.skipped.append("examples/ (not found)")
         return result
     _load_sla(session, examples / "sla", customer.id, result)
+    _load_history(session, examples / "sla", customer.id, result)
     if researcher is not None:
         _load_pls(session, examples / "umkm-pamulang", researcher, result)
     return result
@@ -108,6 +109,20 @@ def _load_sla(session: Session, folder: Path, customer_id: int, result: DemoResu
             result.loaded.append(f"{summary.inserted} {stream}")
         except UkurError as exc:
             result.skipped.append(f"{filename}: {exc}")
+
+
+def _load_history(session: Session, folder: Path, customer_id: int, result: DemoResult) -> None:
+    path = folder / "ticket_history.csv"
+    if not path.is_file():
+        return
+    try:
+        target = records.stream_for(session, SYSTEM, customer_id, "tickets")
+        added = records.import_statuses(
+            session, SYSTEM, target, _csv_rows(path), timezone="Asia/Jakarta", source=path.name
+        )
+        result.loaded.append(f"{added} ticket status changes")
+    except UkurError as exc:
+        result.skipped.append(f"{path.name}: {exc}")
 
 
 def _load_pls(session: Session, folder: Path, owner: Viewer, result: DemoResult) -> None:

@@ -21,13 +21,15 @@ from ukur.errors import DataError, UkurError
 from ukur.store import audit
 from ukur.store.access import Viewer, ensure_can_edit_sla, not_found, org_filter
 from ukur.store.models import Organisation
-from ukur.store.models_sla import Record, RecordStream
+from ukur.store.models_sla import Record, RecordStatus, RecordStream
+from ukur.store.timestamps import parse_utc, zone
 from ukur.store.types import utcnow
 
 __all__ = [
     "ImportSummary",
     "get_stream",
     "import_records",
+    "import_statuses",
     "list_records",
     "list_streams",
     "stream_for",
@@ -196,3 +198,49 @@ def list_records(
         .offset(offset)
     )
     return list(session.scalars(query)), total
+
+
+def import_statuses(
+    session: Session,
+    viewer: Viewer,
+    stream: RecordStream,
+    rows: Sequence[Any],
+    *,
+    timezone: str = "UTC",
+    source: str = "status history",
+) -> int:
+    """Add status changes (``record_id, status, at``) of a stream; a change already stored is skipped.
+
+    ``at`` is ISO 8601; a time without offset is local time in ``timezone`` (the agreement's, as in the
+    record files).  All or nothing, like :func:`import_records`.  Returns how many changes were new.
+    """
+    ensure_can_edit_sla(viewer)
+    tz = zone(timezone)
+    problems: list[str] = []
+    changes: set[tuple[str, str, Any]] = set()
+    for number, row in enumerate(rows, start=1):
+        if not isinstance(row, Mapping) or not all(
+            row.get(k) not in (None, "") for k in ("record_id", "status", "at")
+        ):
+            problems.append(f"row {number}: needs record_id, status and at")
+            continue
+        try:
+            at = parse_utc(str(row["at"]), tz)
+        except ValueError:
+            problems.append(f"row {number}: unreadable time {row['at']!r}")
+            continue
+        changes.add((str(row["record_id"]).strip()[:MAX_ID_LENGTH], str(row["status"]).strip()[:100], at))
+    if problems:
+        shown = "; ".join(problems[:MAX_SHOWN_ERRORS])
+        raise DataError(f"{len(problems)} wrong row(s), nothing stored: {shown}", source=source)
+    existing = {
+        (r.record_id, r.status, r.at)
+        for r in session.scalars(select(RecordStatus).where(RecordStatus.stream_id == stream.id))
+    }
+    new = sorted(changes - existing, key=lambda c: (c[0], c[2]))
+    session.add_all(RecordStatus(stream_id=stream.id, record_id=r, status=st, at=at) for r, st, at in new)
+    session.flush()
+    audit.log(
+        session, viewer, "import_statuses", "record_stream", stream.id, received=len(rows), added=len(new)
+    )
+    return len(new)

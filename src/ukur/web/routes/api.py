@@ -131,6 +131,23 @@ def ingest_records(
     return ImportOut(**summary.to_dict())
 
 
+@router.post("/organisations/{organisation_id}/streams/{stream}/statuses", tags=["records"])
+def ingest_statuses(
+    organisation_id: int,
+    stream: str,
+    db: SessionDep,
+    viewer: ViewerDep,
+    rows: Annotated[list[dict[str, Any]], Body(description="Status changes: `record_id`, `status`, `at`.")],
+    timezone: Annotated[str, Query(description="IANA zone of times without an offset")] = "UTC",
+) -> dict[str, int]:
+    """Add status changes of records (for pause clocks); changes already stored are skipped."""
+    if len(rows) > MAX_RECORDS:
+        raise DataError(f"at most {MAX_RECORDS} status changes per request; send them in parts", field="rows")
+    target = records.stream_for(db, viewer, organisation_id, stream)
+    added = records.import_statuses(db, viewer, target, rows, timezone=timezone, source=stream)
+    return {"received": len(rows), "added": added}
+
+
 @router.get("/streams/{stream_id}/records", tags=["records"])
 def list_records(
     stream_id: int,
