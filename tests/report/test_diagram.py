@@ -255,6 +255,10 @@ def test_random_models_never_overlap(model: Model, seed: int) -> None:
     boxes = [i.box for i in g.indicators]
     assert not any(a.overlaps(b) for k, a in enumerate(boxes) for b in boxes[k + 1 :])
     assert not any(b.hits_ellipse(s.cx, s.cy, s.rx, s.ry) for b in boxes for s in g.constructs)
+    for lab in g.labels:
+        if lab.kind in ("outer", "path"):
+            assert not any(lab.box.hits_ellipse(s.cx, s.cy, s.rx, s.ry) for s in g.constructs)
+            assert not any(lab.box.overlaps(b) for b in boxes)
 
 
 def test_png_for_docx() -> None:
