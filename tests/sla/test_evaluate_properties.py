@@ -171,3 +171,34 @@ objectives:
     in_windows = result.windows.groupby("objective")["total"].sum()
     for objective in in_windows.index:
         assert in_windows[objective] == len(rows)
+
+
+CELLS = st.one_of(
+    st.none(),
+    st.sampled_from(["", "2026-03-02 09:00", "2026-03-02T09:00:00+07:00", "2026-03-02T02:00Z", "2026-02-30 10:00",
+                     "kemarin", "P1", "P3", "true", "FALSE", "0", "flood", "  ", "2026-03-02"]),
+    st.integers(-5, 5),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=6),
+)  # fmt: skip
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.fixed_dictionaries({k: CELLS for k in ("id", "created_at", "answered_at", "priority", "cause")}),
+        max_size=12,
+    )
+)
+def test_messy_records_never_crash_the_evaluation(rows):
+    agreement = make(body("office") + "  - {id: flood, when: {cause: [flood]}}\n")
+    columns = ["id", "created_at", "answered_at", "priority", "cause"]
+    history = frame([{"record_id": r["id"], "status": "waiting_customer", "at": r["created_at"]} for r in rows],
+                    columns=["record_id", "status", "at"])  # fmt: skip
+    result = evaluate(agreement, {"tickets": frame(rows, columns=columns)}, status_history={"tickets": history},
+                      as_of="2026-03-05 12:00")  # fmt: skip
+    assert len(result.records) == len(rows)
+    assert set(result.records["status"]) <= {"met", "breached", "at_risk", "open", "excluded", "invalid"}
+    assert result.records.loc[result.records["status"] == "invalid", "reason"].notna().all()
+    check_windows(result.windows)
+    assert result.to_dict()["records"] is not None

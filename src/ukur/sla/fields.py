@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
@@ -46,11 +47,17 @@ def timestamps(
     if series.dtype.kind in "iufb":
         bad = series.notna().to_numpy()
     else:
-        text = series.astype(object).where(series.notna(), None)
-        as_text = text.map(lambda v: v.strip() if isinstance(v, str) else v)
-        present = as_text.notna() & (as_text != "")
-        parsed = pd.to_datetime(as_text.where(present, None), format="ISO8601", errors="coerce", utc=True)
-        bad = (present & parsed.isna()).to_numpy()
+        values = series.astype(object).tolist()
+        is_text = np.array([isinstance(v, str) for v in values], dtype=bool)
+        text = pd.Series([v.strip() if isinstance(v, str) else None for v in values], dtype=object)
+        present = text.notna().to_numpy() & (text != "").to_numpy()
+        parsed = pd.to_datetime(text.where(present, None), format="ISO8601", errors="coerce", utc=True)
+        unreadable_text = is_text & present & parsed.isna().to_numpy()
+        other = ~is_text & series.notna().to_numpy()
+        not_instant = np.array(
+            [not isinstance(v, datetime | date | np.datetime64) for v in values], dtype=bool
+        )
+        bad = unreadable_text | (other & not_instant)
     cleaned = series.astype(object).where(~bad, None)
     return parse_timestamps(cleaned, timezone=timezone, source=source, field=field), bad
 
