@@ -47,15 +47,15 @@ def timestamps(
     if series.dtype.kind in "iufb":
         bad = series.notna().to_numpy()
     else:
-        values = series.astype(object).tolist()
-        is_text = np.array([isinstance(v, str) for v in values], dtype=bool)
-        text = pd.Series([v.strip() if isinstance(v, str) else None for v in values], dtype=object)
+        cells = series.astype(object).tolist()
+        is_text = np.array([isinstance(v, str) for v in cells], dtype=bool)
+        text = pd.Series([v.strip() if isinstance(v, str) else None for v in cells], dtype=object)
         present = text.notna().to_numpy() & (text != "").to_numpy()
         parsed = pd.to_datetime(text.where(present, None), format="ISO8601", errors="coerce", utc=True)
         unreadable_text = is_text & present & parsed.isna().to_numpy()
         other = ~is_text & series.notna().to_numpy()
         not_instant = np.array(
-            [not isinstance(v, datetime | date | np.datetime64) for v in values], dtype=bool
+            [not isinstance(v, datetime | date | np.datetime64) for v in cells], dtype=bool
         )
         bad = unreadable_text | (other & not_instant)
     cleaned = series.astype(object).where(~bad, None)
