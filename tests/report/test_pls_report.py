@@ -284,3 +284,35 @@ def test_render_dispatches_by_format_and_suffix(report):
     assert set(MEDIA_TYPES) == {"html", "xlsx", "docx"}
     with pytest.raises(SpecError):
         render(report, "pdf")
+
+
+def test_fornell_larcker_marks_every_construct_that_fails(demo_result):
+    """Construct pairs whose correlation exceeds √AVE of either one mark both diagonal cells."""
+    rep = build_report(demo_result, lang="en")
+    table = next(t for t in rep.tables if t.key == "fornell")
+    fl = demo_result.fornell_larcker.to_numpy()
+    full = np.where(np.isnan(fl), fl.T, fl)
+    expected = {
+        (j, str(c))
+        for j, c in enumerate(demo_result.fornell_larcker.columns)
+        if np.max(np.abs(np.delete(full[j], j))) > full[j, j]
+    }
+    assert table.marks == expected
+    assert {m.split(":")[0] for m, r in rep.warnings if r == rules.rule("fornell_larcker", "en")} == {
+        c for _, c in expected
+    }
+
+
+def test_fornell_larcker_failure_of_the_last_construct_is_marked():
+    """B is declared last, so its correlation with A sits in B's row, left of the diagonal."""
+    rng = np.random.default_rng(5)
+    f = rng.normal(size=300)
+    data = pd.DataFrame({f"a{i}": f + 0.3 * rng.normal(size=300) for i in (1, 2, 3)})
+    data["b1"] = f + 0.5 * rng.normal(size=300)
+    data["b2"] = f + 0.5 * rng.normal(size=300)
+    data["b3"] = 0.2 * f + rng.normal(size=300)
+    res = estimate(Model.from_syntax("A =~ a1 + a2 + a3\nB =~ b1 + b2 + b3\nB ~ A\n"), data)
+    fl = res.fornell_larcker.to_numpy()
+    assert abs(fl[1, 0]) > fl[1, 1] and abs(fl[1, 0]) < fl[0, 0]  # the data do what the test needs
+    table = next(t for t in build_report(res, lang="en").tables if t.key == "fornell")
+    assert table.marks == {(1, "B")}

@@ -241,8 +241,9 @@ def _measurement(
     fl_arr = fl.to_numpy(dtype=float)
     fl_marks = set()
     for j, c in enumerate(fl.columns):
-        below = fl_arr[j + 1 :, j]
-        if below.size and np.nanmax(np.abs(below)) > fl_arr[j, j]:
+        # Construct j's correlations: row j left of the diagonal and column j below it.
+        others = np.concatenate([fl_arr[j, :j], fl_arr[j + 1 :, j]])
+        if others.size and np.nanmax(np.abs(others)) > fl_arr[j, j]:
             fl_marks.add((j, str(c)))
             warn.append((f"{c}: √AVE {lg.num(fl_arr[j, j])}", rules.rule("fornell_larcker", lg.code)))
     ht = result.htmt
