@@ -20,16 +20,17 @@ __all__ = ["axis_range", "compliance_svg"]
 
 _WIDTH, _HEIGHT = 680, 200
 _LEFT, _RIGHT, _TOP, _BOTTOM = 58, 12, 22, 26
+_MIN_SPAN = 0.002  # the axis shows at least 0.2 percentage points, even when everything is at 100 %
 _GOOD, _BAD, _GOAL, _LINE, _GRID = "#1b7f3b", "#c0392b", "#b7410e", "#2c5d8f", "#d9d9d9"
 
 
 def axis_range(values: list[float], goal: float) -> tuple[float, float, float]:
-    """``(low, high, step)`` of the vertical axis: from a round step below min(values, goal) to 100 %."""
-    low = min([*values, goal])
-    span = max(1.0 - low, 1e-4)
-    raw = span / 4.0
+    """``(low, high, step)`` of the vertical axis: from a round step below min(values, goal) to 100 %
+    (at least :data:`_MIN_SPAN` tall, so a month at 100 % does not collapse the axis)."""
+    low = min([*values, goal, 1.0 - _MIN_SPAN])
+    raw = (1.0 - low) / 4.0
     power = 10.0 ** math.floor(math.log10(raw))
-    step = next(m * power for m in (1.0, 2.0, 2.5, 5.0, 10.0) if m * power >= raw)
+    step = next(m * power for m in (1.0, 2.0, 2.5, 5.0, 10.0) if m * power >= raw - 1e-15)
     bottom = max(0.0, math.floor((low - 0.5 * step) / step + 1e-9) * step)
     return bottom, 1.0, step
 
