@@ -14,6 +14,7 @@ that is already loaded (the caller passes a mapping of loaded agreements or a re
 exclusions, penalties, claims policy, parties, fee, effective dates and timezone, and may
 
 * add calendars, services and objectives of its own, and exclusions that cover only its own objectives;
+* restate inherited calendars and exclusions unchanged (so a child can be a complete document on its own);
 * restate an inherited objective to *tighten* it: a shorter target for every key, a higher goal (and any
   ``warn_at`` or description). Anything that would loosen the promise — a longer target, a lower goal, a
   changed clock (start, stop, calendar, pauses, window, stream), fewer credits, a shorter filing period or a
