@@ -213,6 +213,9 @@ def test_format_p() -> None:
     assert format_p(0.0004, decimal=",") == "< 0,001"
     assert format_p(0.276) == "0.276"
     assert format_p(0.001) == "0.001"
+    model = Model.build().reflective("A", ["a"]).reflective("B", ["b"]).path("A", "B").model()
+    labels = diagram_geometry(model, DiagramValues(paths={("A", "B"): -0.0001})).labels
+    assert ("0.000",) in {lab.lines for lab in labels}  # never "-0.000"
 
 
 def test_segment_hits_box() -> None:
@@ -259,6 +262,8 @@ def test_random_models_never_overlap(model: Model, seed: int) -> None:
         if lab.kind in ("outer", "path"):
             assert not any(lab.box.hits_ellipse(s.cx, s.cy, s.rx, s.ry) for s in g.constructs)
             assert not any(lab.box.overlaps(b) for b in boxes)
+        assert 0 <= lab.box.x and lab.box.x + lab.box.w <= g.width
+        assert 0 <= lab.box.y and lab.box.y + lab.box.h <= g.height
 
 
 def test_png_for_docx() -> None:

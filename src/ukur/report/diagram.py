@@ -122,6 +122,8 @@ class Geometry:
 
 def _fmt(x: float, digits: int, decimal: str) -> str:
     text = f"{x:.{digits}f}"
+    if text.startswith("-") and float(text) == 0:  # no "-0.000"
+        text = text[1:]
     return text.replace(".", decimal) if decimal != "." else text
 
 
