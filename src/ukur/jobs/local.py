@@ -150,7 +150,8 @@ class ThreadJobQueue:
                 if not job_rows.claim_job(session, job_id, self.worker, self._lease):
                     return
                 job = session.get(Job, job_id)
-                assert job is not None
+                if job is None:
+                    return
                 kind, payload = job.kind, dict(job.payload)
             with self._lock:
                 self._running.add(job_id)

@@ -11,10 +11,11 @@ Typical use::
         agreements.upload_agreement(session, viewer, yaml_text)
 
 Repository modules: :mod:`accounts`, :mod:`agreements`, :mod:`records`, :mod:`claims`, :mod:`pls`,
-:mod:`jobs`, :mod:`audit`; who sees what is decided in :mod:`access` only.
+:mod:`jobs`, :mod:`audit`, :mod:`compliance` (stored agreement + records → the SLA engine); who sees
+what is decided in :mod:`access` only.
 """
 
-from ukur.store import access, accounts, agreements, audit, claims, jobs, migrate, pls, records
+from ukur.store import access, accounts, agreements, audit, claims, compliance, jobs, migrate, pls, records
 from ukur.store.access import SYSTEM, Viewer
 from ukur.store.engine import SessionFactory, make_engine, make_session_factory, transaction
 from ukur.store.errors import (
@@ -39,6 +40,7 @@ __all__ = [
     "agreements",
     "audit",
     "claims",
+    "compliance",
     "jobs",
     "make_engine",
     "make_session_factory",

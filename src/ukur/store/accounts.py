@@ -25,6 +25,7 @@ from ukur.store.types import utcnow
 
 __all__ = [
     "authenticate",
+    "count_users",
     "create_organisation",
     "create_token",
     "create_user",
@@ -251,4 +252,5 @@ def user_by_token(session: Session, token: str) -> User:
 
 
 def count_users(session: Session) -> int:
+    """How many accounts exist (``ukur serve --demo`` loads the demo only into an empty database)."""
     return session.scalar(select(func.count(User.id))) or 0

@@ -33,7 +33,8 @@ def alembic_config(engine: Engine | None = None) -> Config:
 def head_revision() -> str:
     """The newest revision the code knows."""
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head is not None, "the packaged migrations have no head"
+    if head is None:
+        raise RuntimeError(f"no migration scripts found in {MIGRATIONS}: the package is incomplete")
     return head
 
 
