@@ -262,8 +262,8 @@ def test_random_models_never_overlap(model: Model, seed: int) -> None:
         if lab.kind in ("outer", "path"):
             assert not any(lab.box.hits_ellipse(s.cx, s.cy, s.rx, s.ry) for s in g.constructs)
             assert not any(lab.box.overlaps(b) for b in boxes)
-        assert 0 <= lab.box.x and lab.box.x + lab.box.w <= g.width
-        assert 0 <= lab.box.y and lab.box.y + lab.box.h <= g.height
+        assert lab.box.x >= 0 and lab.box.x + lab.box.w <= g.width
+        assert lab.box.y >= 0 and lab.box.y + lab.box.h <= g.height
 
 
 def test_png_for_docx() -> None:
