@@ -177,3 +177,25 @@ def test_evaluate_text_lists_records_at_risk(tmp_path, capsys):
     out = capsys.readouterr().out
     assert code == 0
     assert "At risk" in out and "T1" in out and "1h45m" in out
+
+
+def test_csv_json_lines_and_xlsx_records_give_the_same_evaluation(tmp_path, capsys):
+    import pandas as pd
+
+    table = pd.read_csv(EXAMPLES / "shipments.csv", dtype=str, keep_default_na=False)
+    lines = []
+    for row in table.to_dict("records"):
+        row["damaged"] = row["damaged"] == "true"  # JSON booleans
+        row["declared_value"] = int(row["declared_value"])
+        row["delivered_at"] = row["delivered_at"] or None
+        lines.append(json.dumps(row))
+    (tmp_path / "shipments.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    table.to_excel(tmp_path / "shipments.xlsx", index=False)
+    results = []
+    for path in (EXAMPLES / "shipments.csv", tmp_path / "shipments.jsonl", tmp_path / "shipments.xlsx"):
+        code = run(["sla", "evaluate", str(EXAMPLES / "kilat-gold.yaml"), "--records", f"shipments={path}",
+                    "--as-of", AS_OF, "--format", "json"])  # fmt: skip
+        assert code == 0
+        data = json.loads(capsys.readouterr().out)
+        results.append((data["windows"], data["credits"]))
+    assert results[0] == results[1] == results[2]
