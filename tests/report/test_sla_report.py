@@ -205,3 +205,15 @@ def test_indonesian_numbers_read_back(value, digits):
     back = float(text.replace(".", "").replace(",", "."))
     assert back == pytest.approx(round(value, digits), abs=10**-digits)
     assert text.count(",") == (1 if digits else 0)
+
+
+def test_a_period_without_records_says_so_and_still_charts_the_past():
+    report = build_sla_report(
+        evaluated("kilat-gold", "2026-06"), history=evaluated("kilat-gold", "2026-06", history=True)
+    )
+    section = report.section("compliance")
+    assert section.paragraphs == (MESSAGES["en"]["none_windows"],)
+    assert all(not t.rows for t in section.tables)
+    assert section.charts and all(c.labels[-1] == "2026-03" and not c.current for c in section.charts)
+    assert report.section("credits").paragraphs == (MESSAGES["en"]["none_credits"],)
+    assert report.review.next == date(2026, 7, 1)

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ukur.report.sla_messages import SLAText, sla_text
-from ukur.sla import Agreement, Compliance, Objective, ObjectiveKind, Period
+from ukur.sla import Agreement, Compliance, Objective, ObjectiveKind, Party, Period
 
 __all__ = [
     "KINDS",
@@ -199,6 +199,10 @@ def history_period(agreement: Agreement, period: Period, windows: int = 12) -> P
     return Period(label=f"{windows} windows to {period.label}", start=start, end=period.end)
 
 
+def _party(party: Party) -> str:
+    return f"{party.name} ({party.contact})" if party.contact else party.name
+
+
 def _agreement_section(c: Compliance, text: SLAText) -> Section:
     a = c.agreement
     t = text.t
@@ -209,8 +213,8 @@ def _agreement_section(c: Compliance, text: SLAText) -> Section:
         (t("f_title"), a.title),
         (t("f_type"), a.type.value),
         (t("f_version"), str(a.version)),
-        (t("f_provider"), a.provider.name),
-        (t("f_customer"), a.customer.name),
+        (t("f_provider"), _party(a.provider)),
+        (t("f_customer"), _party(a.customer)),
         (t("f_parents"), " → ".join(a.parents) or "—"),
         (t("f_effective"), effective),
         (t("f_timezone"), a.timezone),
@@ -301,6 +305,7 @@ def _compliance_section(c: Compliance, history: Compliance | None, text: SLAText
             ),
         ),
         charts=_charts(c, history, text, n),
+        paragraphs=() if len(w) else (t("none_windows"),),
     )
 
 
