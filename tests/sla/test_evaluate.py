@@ -120,6 +120,7 @@ def test_exclusion_windows_remove_time_and_when_exclusions_remove_records():
         {"id": "S2", "picked_up_at": "2026-03-03 09:00", "delivered_at": "2026-03-03 11:30", "damaged": "FALSE", "cause": ""},
         {"id": "S3", "picked_up_at": "2026-03-04 09:00", "delivered_at": "2026-03-05 11:30", "damaged": "true", "cause": "Flood"},
         {"id": "S4", "picked_up_at": "2026-03-04 09:00", "delivered_at": "2026-03-04 10:00", "damaged": "yes", "cause": ""},
+        {"id": "S5", "picked_up_at": "2026-03-02 10:15", "delivered_at": "2026-03-02 10:45", "damaged": "no", "cause": ""},
     ])  # fmt: skip
     result = evaluate(agreement, {"shipments": shipments}, as_of="2026-03-31")
     s1 = row(result, "S1", "on-time")
@@ -127,13 +128,15 @@ def test_exclusion_windows_remove_time_and_when_exclusions_remove_records():
     assert s1["excluded_seconds"] == pytest.approx(3600)
     assert s1["counted_seconds"] == pytest.approx(5400)
     assert row(result, "S2", "on-time")["status"] == "breached"
+    s5 = row(result, "S5", "on-time")  # 10:15–10:45, all inside the maintenance hour
+    assert (s5["status"], s5["exclusion"], s5["counted_seconds"]) == ("excluded", "maintenance", 0)
     for objective in ("on-time", "damage-free"):
         s3 = row(result, "S3", objective)
         assert (s3["status"], s3["exclusion"]) == ("excluded", "force-majeure")
     assert row(result, "S4", "damage-free")["status"] == "breached"
     assert row(result, "S2", "damage-free")["status"] == "met"
     window = result.windows.set_index("objective").loc["on-time"]
-    assert (window["total"], window["met"], window["breached"], window["excluded"]) == (4, 2, 1, 1)
+    assert (window["total"], window["met"], window["breached"], window["excluded"]) == (5, 2, 1, 2)
     assert window["compliance"] == pytest.approx(2 / 3)
 
 

@@ -119,7 +119,10 @@ def test_counted_time_equals_a_minute_by_minute_count(data, calendar):
         assert got["paused_seconds"] >= -1e-9 and got["excluded_seconds"] >= -1e-9
         assert got["counted_seconds"] <= got["elapsed_seconds"] + 1e-6
         met = got["counted_seconds"] <= got["target_seconds"] + 1e-6
-        if row["answered_at"] != "":
+        if got["status"] == "excluded":  # every counted minute fell in the maintenance window
+            assert got["exclusion"] == "maintenance"
+            assert got["counted_seconds"] < 1e-6 < got["excluded_seconds"]
+        elif row["answered_at"] != "":
             assert got["status"] == ("met" if met else "breached")
         else:
             assert got["status"] in (("open", "at_risk") if met else ("breached",))

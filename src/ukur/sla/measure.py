@@ -11,8 +11,8 @@ For a duration objective each record gets, on the objective's calendar (all arra
   calendar: to the same clock time two working days later), and ``deadline`` = the instant at which the
   counted time reaches the target, pushed back by the pauses and exclusions seen so far.
 
-Status: ``invalid`` (a reason is given) before ``excluded`` (a ``when`` exclusion matched; its id is
-given) before the clock: closed records are ``met`` when counted ≤ target, else ``breached``; open
+Status: ``invalid`` (a reason is given) before ``excluded`` (a ``when`` exclusion matched, or all of the
+record's clock fell inside exclusion windows; the exclusion's id is given) before the clock: closed records are ``met`` when counted ≤ target, else ``breached``; open
 records are ``breached`` once counted > target, ``at_risk`` from ``warn_at`` × target on, else ``open``.
 
 Ratio objectives mark a record ``met`` when every ``good_when`` field holds one of its values.
@@ -136,6 +136,9 @@ def measure_records(
         out.update(timing)
     reason = reasons.text()
     exclusion = _when_excluded(frame, exclusions)
+    within = out.pop("window_exclusion", None)
+    if isinstance(within, np.ndarray):
+        exclusion = np.where(pd.isna(exclusion), within, exclusion)
     status = np.where(pd.notna(exclusion), "excluded", status)
     status = np.where(reasons.valid, status, "invalid")
     exclusion = np.where(status == "excluded", exclusion, NONE)
@@ -208,7 +211,7 @@ def _duration(
     is_open = np.isnat(stop)
     end_v = np.where(valid, np.where(is_open, as_of, stop), nat)
     elapsed = cal.open_seconds(start_v, end_v)
-    w_lo, w_hi, _ = merged_windows([e for e in exclusions if e.windows])
+    w_lo, w_hi, w_ids = merged_windows([e for e in exclusions if e.windows])
     excluded = np.zeros(n)
     for lo, hi in zip(w_lo, w_hi, strict=True):
         excluded += _clip_open(cal, start_v, end_v, lo, hi)
@@ -235,7 +238,13 @@ def _duration(
     )
     if objective.warn_at is None:
         status = np.where(is_open & (status == "at_risk"), "open", status)
+    inside_window = np.full(n, None, dtype=object)
+    fully = valid & (excluded > _EPS) & (excluded >= elapsed - paused - _EPS)
+    if len(w_lo) and fully.any():
+        k = np.clip(np.searchsorted(w_lo, np.where(fully, start_v, w_lo[0]), side="right") - 1, 0, None)
+        inside_window = np.where(fully, np.array(w_ids, dtype=object)[k], NONE)
     timing = {
+        "window_exclusion": inside_window,
         "start": start,
         "stop": stop,
         "key": stripped_text(stream.frame[target.by]) if target.by else keys,
