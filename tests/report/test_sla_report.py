@@ -213,7 +213,11 @@ def test_a_period_without_records_says_so_and_still_charts_the_past():
     )
     section = report.section("compliance")
     assert section.paragraphs == (MESSAGES["en"]["none_windows"],)
-    assert all(not t.rows for t in section.tables)
-    assert section.charts and all(c.labels[-1] == "2026-03" and not c.current for c in section.charts)
+    assert column(report, "record_counts", "total") == [0, 0, 0, 0]
+    assert column(report, "compliance", "compliance") == [None] * 4
+    for chart in section.charts:  # the past (up to as_of, the end of March) is drawn; June is a gap
+        assert chart.labels[:3] == ("2026-01", "2026-02", "2026-03") and chart.labels[-1] == "2026-06"
+        assert chart.current == frozenset({"2026-06"}) and set(chart.values[3:]) == {None}
+        assert None not in chart.values[:3]
     assert report.section("credits").paragraphs == (MESSAGES["en"]["none_credits"],)
     assert report.review.next == date(2026, 7, 1)

@@ -252,17 +252,23 @@ def _agreement_section(c: Compliance, text: SLAText) -> Section:
 
 
 def _charts(c: Compliance, history: Compliance | None, text: SLAText, n: int) -> tuple[ChartSeries, ...]:
-    source = history if history is not None else c
-    windows = source.windows
-    if c.period is not None and len(windows):
-        windows = windows[windows["start"] < c.period.end.to_datetime64()]
+    """Per objective, the last ``n`` windows: the period's own windows (the values of the tables) after
+    the earlier windows of ``history`` (which stops at ``as_of``, so a period still to come adds its own)."""
+    columns = ["objective", "window", "start", "compliance"]
+    past = (history if history is not None else c).windows[columns]
+    if c.period is not None and len(past):
+        past = past[past["start"] < c.period.end.to_datetime64()]
+    current = c.windows[columns]
+    seen = pd.MultiIndex.from_frame(current[["objective", "window"]])
+    past = past[~pd.MultiIndex.from_frame(past[["objective", "window"]]).isin(seen)]
+    windows = pd.concat([df for df in (past, current) if len(df)]) if len(past) or len(current) else current
     charts = []
     for objective in c.agreement.objectives:
-        rows = windows[windows["objective"] == objective.id].sort_values("start").tail(n)
-        current = c.windows.loc[c.windows["objective"] == objective.id, "window"]
+        rows = windows[windows["objective"] == objective.id].sort_values("start", kind="stable").tail(n)
         if not len(rows):
             continue
         values = tuple(None if row[0] is None else float(row[0]) for row in _values(rows, ["compliance"]))
+        mine = current.loc[current["objective"] == objective.id, "window"]
         charts.append(
             ChartSeries(
                 objective=objective.id,
@@ -272,7 +278,7 @@ def _charts(c: Compliance, history: Compliance | None, text: SLAText, n: int) ->
                 labels=tuple(str(w) for w in rows["window"]),
                 values=values,
                 goal=objective.goal,
-                current=frozenset(str(w) for w in current),
+                current=frozenset(str(w) for w in mine),
             )
         )
     return tuple(charts)
@@ -305,7 +311,7 @@ def _compliance_section(c: Compliance, history: Compliance | None, text: SLAText
             ),
         ),
         charts=_charts(c, history, text, n),
-        paragraphs=() if len(w) else (t("none_windows"),),
+        paragraphs=() if int(w["total"].sum()) else (t("none_windows"),),
     )
 
 
