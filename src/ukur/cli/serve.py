@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
 from ukur.config import load_settings
@@ -45,6 +47,7 @@ def serve(
     app = create_app(settings)
     configure_logging(settings.log_level)
     typer.echo(f"ukur is serving on http://{settings.host}:{settings.port}/ (Ctrl+C stops it)")
+    sys.stdout.flush()  # the passwords above must reach a log file before the server's own lines
     uvicorn.run(
         app,
         host=settings.host,

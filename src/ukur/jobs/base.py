@@ -123,6 +123,12 @@ class JobRegistry:
     def kinds(self) -> list[str]:
         return sorted(self._functions)
 
+    def copy(self) -> JobRegistry:
+        """A registry with the same kinds, to which an app adds kinds bound to its own database."""
+        other = JobRegistry()
+        other._functions.update(self._functions)
+        return other
+
 
 registry = JobRegistry()
 

@@ -57,13 +57,14 @@ def create_app(settings: Settings, *, queue: JobQueue | None = None) -> FastAPI:
     engine = make_engine(settings.database_url)
     migrate.check(engine)
     sessions = make_session_factory(engine)
-    register_pls_run(registry, sessions)
     own_queue = queue is None
-    job_queue: JobQueue = (
-        ThreadJobQueue(sessions, workers=settings.job_workers, lease_seconds=settings.job_lease_seconds)
-        if queue is None
-        else queue
-    )
+    if queue is None:
+        kinds = registry.copy()  # kinds bound to this app's database stay with this app
+        register_pls_run(kinds, sessions)
+        queue = ThreadJobQueue(
+            sessions, workers=settings.job_workers, lease_seconds=settings.job_lease_seconds, jobs=kinds
+        )
+    job_queue: JobQueue = queue
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
