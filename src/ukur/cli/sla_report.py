@@ -138,12 +138,12 @@ def report(
     current = evaluate(
         agreement, tables, status_history=histories, claims=claim_table, period=span, as_of=as_of
     )
-    # The chart run shares the first run's "now" (an aware UTC instant, so it is not read as local time).
+    # The chart run shares the first run's "now" (an aware UTC instant, so it is not read as local time);
+    # it needs only the windows, so the claims are left out of it.
     history = evaluate(
         agreement,
         tables,
         status_history=histories,
-        claims=claim_table,
         period=history_period(agreement, span),
         as_of=current.as_of.tz_localize("UTC"),
     )

@@ -19,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -77,20 +78,24 @@ def _sheet_name(title: str, used: set[str]) -> str:
     return name
 
 
-def _cell_value(report: SLAReport, column: Column, value: Any) -> Any:
-    if value is None:
-        return None
-    if column.kind == "time":
-        return report.text.local(value).to_pydatetime()  # type: ignore[union-attr]
-    if column.kind == "date":
-        return value if isinstance(value, date) else pd.Timestamp(value).date()
-    if column.kind == "duration":
-        return float(value) / 86400.0
-    if column.kind == "bool":
-        return bool(value)
-    if column.kind in _FORMATS:
-        return float(value) if column.kind != "int" else int(value)
-    return value if isinstance(value, (str, int, float)) else str(value)
+def _column_values(report: SLAReport, column: Column, values: list[Any]) -> list[Any]:
+    """One column's cells as Excel values, converted column-wise (instants to local time in one pass)."""
+    kind = column.kind
+    if kind == "time":
+        utc = pd.to_datetime(pd.Series(values, dtype=object), utc=True)
+        local = utc.dt.tz_convert(report.agreement.timezone).dt.tz_localize(None)
+        return [None if pd.isna(t) else t.to_pydatetime() for t in local]
+    if kind == "date":
+        return [v if v is None or isinstance(v, date) else pd.Timestamp(v).date() for v in values]
+    if kind == "duration":
+        return [None if v is None else float(v) / 86400.0 for v in values]
+    if kind == "bool":
+        return [None if v is None else bool(v) for v in values]
+    if kind == "int":
+        return [None if v is None else int(v) for v in values]
+    if kind in _FORMATS:
+        return [None if v is None else float(v) for v in values]
+    return [v if v is None or isinstance(v, (str, int, float)) else str(v) for v in values]
 
 
 def _label(report: SLAReport, column: Column) -> str:
@@ -102,32 +107,39 @@ def _label(report: SLAReport, column: Column) -> str:
 
 
 def render_xlsx(report: SLAReport) -> bytes:
-    """The workbook as bytes (an ``.xlsx`` file)."""
-    book = Workbook()
-    book.remove(book.worksheets[0])
+    """The workbook as bytes (an ``.xlsx`` file), written in openpyxl's streaming (write-only) mode."""
+    book = Workbook(write_only=True)
     used: set[str] = set()
     bold = Font(bold=True)
     for table in workbook_tables(report):
         sheet = book.create_sheet(_sheet_name(table.title, used))
-        sheet.append([_label(report, c) for c in table.columns])
-        for cell in sheet[1]:
+        sheet.freeze_panes = "A2"
+        for j, column in enumerate(table.columns, start=1):
+            longest = max([len(str(column.label))] + [len(str(r[j - 1])) for r in table.rows[:200]])
+            sheet.column_dimensions[get_column_letter(j)].width = min(max(10, longest + 2), 60)
+        header = []
+        for column in table.columns:
+            cell = WriteOnlyCell(sheet, _label(report, column))
             cell.font = bold
             cell.alignment = Alignment(wrap_text=True, vertical="bottom")
-        for row in table.rows:
-            sheet.append([_cell_value(report, c, v) for c, v in zip(table.columns, row, strict=True)])
-        for j, column in enumerate(table.columns, start=1):
-            letter = get_column_letter(j)
-            fmt = _FORMATS.get(column.kind)
-            if fmt is not None:
-                for (cell,) in sheet.iter_rows(min_row=2, min_col=j, max_col=j):
+            header.append(cell)
+        sheet.append(header)
+        columns = [
+            _column_values(report, c, [row[j] for row in table.rows]) for j, c in enumerate(table.columns)
+        ]
+        formats = [_FORMATS.get(c.kind) for c in table.columns]
+        for row in zip(*columns, strict=True):
+            cells: list[Any] = []
+            for value, fmt in zip(row, formats, strict=True):
+                if fmt is None or value is None:
+                    cells.append(value)
+                else:
+                    cell = WriteOnlyCell(sheet, value)
                     cell.number_format = fmt
-            longest = max([len(str(column.label))] + [len(str(r[j - 1])) for r in table.rows[:200]])
-            sheet.column_dimensions[letter].width = min(max(10, longest + 2), 60)
-        sheet.freeze_panes = "A2"
-    if report.draft:
-        book.properties.title = f"{report.text.t('draft')}: {report.title}"
-    else:
-        book.properties.title = report.title
+                    cells.append(cell)
+            sheet.append(cells)
+    title = f"{report.text.t('draft')}: {report.title}" if report.draft else report.title
+    book.properties.title = title
     book.properties.creator = "ukur"
     buffer = io.BytesIO()
     book.save(buffer)
