@@ -186,7 +186,7 @@ TICKETS = (
 )
 
 
-def test_status_history_pauses_the_clock_and_claims_reach_the_engine(staff_api, world):
+def test_status_history_pauses_the_clock_and_claims_reach_the_engine(staff_api, world, as_role):
     staff = staff_api
     assert staff.post("/api/v1/agreements", json={"yaml": TICKETS}).status_code == 201
     agreement_id = next(a["id"] for a in staff.get("/api/v1/agreements").json() if a["slug"] == "help")
@@ -205,6 +205,17 @@ def test_status_history_pauses_the_clock_and_claims_reach_the_engine(staff_api, 
     (after,) = staff.get(url).json()["records"]
     # Waiting for the customer from 09:00 to 12:00 Jakarta time: 3 of the 6 hours are paused, so it is met.
     assert after["status"] == "met" and after["paused_seconds"] == 3 * 3600
+    explained = staff.get(f"/api/v1/agreements/{agreement_id}/records/T1/explanation?as_of=2026-04-01").json()
+    assert [(t["kind"], t["reason"], t["counted_seconds"]) for t in explained[0]["timeline"]] == [
+        ("open", "open", 3600.0),
+        ("paused", "waiting_customer", 0.0),
+        ("open", "open", 7200.0),
+    ]
+    page = staff.get(f"/agreements/{agreement_id}/records?record_id=T1")
+    assert page.status_code == 200 and "waiting_customer" in page.text and "3.00 h" in page.text
+    missing = staff.get(f"/agreements/{agreement_id}/records/NOPE")
+    assert missing.status_code == 404 and "NOPE" in missing.text
+    assert as_role("customer_b").get(f"/agreements/{agreement_id}/records/T1").status_code == 404
     bad = staff.post(path, json=[{"record_id": "T1", "status": "open", "at": "noon"}])
     assert bad.status_code == 400 and "unreadable time" in bad.json()["message"]
     staff.post(

@@ -15,12 +15,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ukur.errors import UkurError
-from ukur.sla import Compliance, evaluate
+from ukur.sla import Compliance, RecordExplanation, evaluate, explain_record
 from ukur.store.access import Viewer
 from ukur.store.agreements import get_agreement, validate_agreement
 from ukur.store.models_sla import Claim, Record, RecordStatus, RecordStream
 
-__all__ = ["claims_frame", "evaluate_agreement", "status_frames", "stream_frames"]
+__all__ = ["claims_frame", "evaluate_agreement", "explain", "status_frames", "stream_frames"]
 
 
 def stream_frames(
@@ -66,6 +66,28 @@ def evaluate_agreement(
         claims=stored_claims,
         period=period or None,
         as_of=as_of,
+    )
+
+
+def explain(
+    session: Session,
+    viewer: Viewer,
+    agreement_id: int,
+    record_id: str,
+    *,
+    objective: str | None = None,
+    as_of: datetime | str | None = None,
+) -> tuple[RecordExplanation, ...]:
+    """The clock of one stored record under a visible agreement's objectives (the SLA engine's explanation)."""
+    agreement = get_agreement(session, viewer, agreement_id)
+    if not agreement.versions:
+        raise UkurError(f"agreement {agreement.slug} has no version", field="agreement")
+    loaded = validate_agreement(session, agreement.versions[-1].yaml_text, f"{agreement.slug}.yaml")
+    owner = agreement.customer_org_id or agreement.provider_org_id
+    frames = stream_frames(session, owner, list(loaded.streams))
+    histories = status_frames(session, owner, list(frames))
+    return explain_record(
+        loaded, frames, record_id, objective=objective, status_history=histories or None, as_of=as_of
     )
 
 

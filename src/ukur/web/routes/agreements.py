@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
@@ -255,3 +256,35 @@ def move_claim(
     claim = claims.move_claim(db, viewer, claim_id, to_status, note)
     flash(request, "claims.moved", id=claim.id, status=to_status)
     return RedirectResponse(f"/agreements/{claim.agreement_id}#claims", status_code=303)
+
+
+@router.get("/agreements/{agreement_id}/records")
+def record_lookup(agreement_id: int, record_id: str) -> Response:
+    """The "explain a record" form: go to the record's page."""
+    return RedirectResponse(
+        f"/agreements/{agreement_id}/records/{quote(record_id.strip(), safe='')}", status_code=303
+    )
+
+
+@router.get("/agreements/{agreement_id}/records/{record_id}")
+def record_page(
+    request: Request, agreement_id: int, record_id: str, db: SessionDep, viewer: ViewerDep
+) -> Response:
+    """One record's clock under each objective that reads it: what counted, what was paused or closed."""
+    agreement = agreements.get_agreement(db, viewer, agreement_id)
+    try:
+        explanations = [e.to_dict() for e in compliance.explain(db, viewer, agreement_id, record_id)]
+        error = None
+    except (NotFoundError, PermissionDenied):
+        raise
+    except UkurError as exc:
+        explanations, error = [], str(exc)
+    return render(
+        request,
+        "record.html",
+        status_code=404 if error else 200,
+        agreement=agreement,
+        record_id=record_id,
+        explanations=explanations,
+        error=error,
+    )

@@ -107,6 +107,20 @@ def evaluation(
     return document
 
 
+@router.get("/agreements/{agreement_id}/records/{record_id}/explanation", tags=["agreements"])
+def explanation(
+    agreement_id: int,
+    record_id: str,
+    db: SessionDep,
+    viewer: ViewerDep,
+    objective: str | None = None,
+    as_of: str | None = None,
+) -> list[dict[str, Any]]:
+    """How a record's clock ran under each objective (the JSON of ``ukur sla explain``)."""
+    found = compliance.explain(db, viewer, agreement_id, record_id, objective=objective, as_of=as_of)
+    return [e.to_dict() for e in found]
+
+
 @router.get("/streams", tags=["records"])
 def list_streams(db: SessionDep, viewer: ViewerDep) -> list[StreamOut]:
     return [StreamOut.model_validate(s) for s in records.list_streams(db, viewer)]
