@@ -221,3 +221,18 @@ def test_a_period_without_records_says_so_and_still_charts_the_past():
         assert None not in chart.values[:3]
     assert report.section("credits").paragraphs == (MESSAGES["en"]["none_credits"],)
     assert report.review.next == date(2026, 7, 1)
+
+
+def test_a_capped_tier_says_so():
+    gold = agreement("kilat-gold")
+    penalties = tuple(
+        dataclasses.replace(p, cap=0.03) if p.objective == "on-time" else p for p in gold.penalties
+    )
+    capped = dataclasses.replace(gold, penalties=penalties)
+    streams = {s: read_table(EXAMPLES / f"{s}.csv") for s in capped.streams}
+    result = evaluate(capped, streams, period=PERIOD, as_of=AS_OF)
+    row = next(c for c in result.to_dict()["credits"] if c["kind"] == "tier")
+    assert row["capped"] is True and row["credit_percent"] == 0.03
+    report = build_sla_report(result, lang="id")
+    assert column(report, "credits", "tier")[0] == "di bawah 95 % → 5 %, dibatasi 3 %"
+    assert column(report, "credits", "credit_percent")[0] == 0.03

@@ -403,10 +403,15 @@ def _exclusions_section(c: Compliance, text: SLAText) -> Section:
 def _credits_section(c: Compliance, text: SLAText, currency: str | None) -> Section:
     t = text.t
     frame = c.credits
-    tiers = [
-        None if below is None else t("tier_text", below=text.goal(below), credit=text.goal(credit))
-        for below, credit in _values(frame, ["tier_below", "tier_credit"])
-    ]
+    caps = {p.objective: p.cap for p in c.agreement.penalties if p.credits}
+    tiers = []
+    for objective, below, credit, capped in _values(
+        frame, ["objective", "tier_below", "tier_credit", "capped"]
+    ):
+        tier = None if below is None else t("tier_text", below=text.goal(below), credit=text.goal(credit))
+        if tier is not None and capped:
+            tier = t("tier_capped", tier=tier, cap=text.goal(caps.get(objective)))
+        tiers.append(tier)
     kinds = [t(f"kind_{k}") for k in frame["kind"]] if len(frame) else []
     frame = frame.assign(
         tier=pd.Series(tiers, index=frame.index, dtype=object),
@@ -415,8 +420,7 @@ def _credits_section(c: Compliance, text: SLAText, currency: str | None) -> Sect
     cols = (
         Column("objective", t("c_objective")), Column("window", t("c_window")), Column("kind_text", t("c_kind")),
         Column("compliance", t("c_compliance"), "pct"), Column("tier", t("c_tier")),
-        Column("credit_percent", t("c_credit_percent"), "goal"), Column("capped", t("c_capped"), "bool"),
-        Column("records", t("c_records"), "int"), Column("fee", t("c_fee"), "money"),
+        Column("credit_percent", t("c_credit_percent"), "goal"), Column("records", t("c_records"), "int"), Column("fee", t("c_fee"), "money"),
         Column("amount", t("c_amount"), "money"), Column("final", t("c_final"), "bool"),
     )  # fmt: skip
     rows = _values(frame, [col.key for col in cols])
