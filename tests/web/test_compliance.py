@@ -62,6 +62,8 @@ def test_the_customer_sees_its_compliance_and_nobody_elses(evaluated, as_role, w
     customer = as_role("customer")
     page = customer.get(f"/agreements/{world.agreement_a}?period=2026-01").text
     assert "100,000 IDR" in page and "3 breached records" in page and "85.0 %" in page
+    for record in ("S00", "S01", "S02"):
+        assert f'/agreements/{world.agreement_a}/records/{record}"' in page
     other = as_role("customer_b")
     assert other.get(f"/api/v1/agreements/{world.agreement_a}/evaluation").status_code == 404
     assert other.get(f"/agreements/{world.agreement_a}?period=2026-01").status_code == 404

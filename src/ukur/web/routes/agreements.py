@@ -151,7 +151,19 @@ def compliance_summary(result: Compliance) -> dict[str, Any]:
         "errors": list(result.errors),
         "draft": result.draft,
         "streams": list(result.agreement.streams),
+        "attention": attention_records(result),
     }
+
+
+def attention_records(result: Compliance, limit: int = 50) -> list[dict[str, Any]]:
+    """Breached and at-risk records, newest deadline first, for the list under the compliance table."""
+    table = result.records
+    if not len(table):
+        return []
+    flagged = table[table["status"].isin(["breached", "at_risk"])]
+    if "deadline" in flagged.columns:
+        flagged = flagged.sort_values("deadline", ascending=False, na_position="last")
+    return frame_records(flagged.head(limit)[["stream", "id", "objective", "status", "window"]])
 
 
 @router.post("/agreements/{agreement_id}/records")
