@@ -288,9 +288,10 @@ def _compliance_section(c: Compliance, history: Compliance | None, text: SLAText
     t = text.t
     w = c.windows
     targets = {o.id: _target_text(o) for o in c.agreement.objectives}
-    frame = w.assign(target=w["objective"].map(targets))
+    kinds = {k: t(f"kind_{k}") for k in ("duration", "ratio", "availability")}
+    frame = w.assign(target=w["objective"].map(targets), kind_text=w["kind"].map(kinds))
     main_cols = (
-        Column("objective", t("c_objective")), Column("kind", t("c_kind")), Column("window", t("c_window")),
+        Column("objective", t("c_objective")), Column("kind_text", t("c_kind")), Column("window", t("c_window")),
         Column("target", t("c_target")), Column("compliance", t("c_compliance"), "pct"),
         Column("goal", t("c_goal"), "goal"), Column("ok", t("c_ok"), "bool"),
         Column("budget_remaining", t("c_budget"), "pct"), Column("credit", t("c_credit"), "money"),
