@@ -3,6 +3,7 @@ exactly when unsigned, and nothing that reaches outside the file (no scripts, li
 
 from __future__ import annotations
 
+import dataclasses
 from html.parser import HTMLParser
 from typing import Any
 
@@ -10,7 +11,7 @@ import pytest
 
 from tests.report.test_sla_report import courier_report, evaluated
 from ukur.report.sla_html import MAX_ROWS, render_html
-from ukur.report.sla_report import SECTIONS
+from ukur.report.sla_report import SECTIONS, build_sla_report
 
 
 class Page(HTMLParser):
@@ -119,3 +120,10 @@ def test_self_contained(page):
             assert not str(attrs.get(name) or "").startswith(("http:", "https:", "//")), attrs
     html = render_html(courier_report("en"))
     assert "@import" not in html and "url(" not in html
+
+
+def test_footer_names_the_agreement_file_without_its_folders():
+    result = evaluated()
+    moved = dataclasses.replace(result.agreement, source="/home/budi/private/kontrak/kilat-gold.yaml")
+    html = render_html(build_sla_report(dataclasses.replace(result, agreement=moved)))
+    assert "from kilat-gold.yaml." in html and "/home/budi" not in html

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
+from pathlib import PurePath
 from typing import Any
 
 import pandas as pd
@@ -84,6 +85,10 @@ def render_html(report: SLAReport) -> str:
     return template.render(
         report=report,
         t=report.text.t,
+        # The file name only: a report handed to a customer should not show the author's folders.
+        source_name=PurePath(report.agreement.source).name
+        if report.agreement.source
+        else report.agreement.id,
         rows=lambda table: _rows(report, table),
         chart=lambda series: compliance_svg(series, report.text) if isinstance(series, ChartSeries) else "",
     )
