@@ -142,6 +142,11 @@ def evaluate(
     notes: list[str] = []
     if agreement.draft:
         notes.append(f"agreement {agreement.id!r} is a draft: it is not signed by both parties")
+    if span is not None and lo is not None and hi is not None and lo >= hi:
+        notes.append(
+            f"period {span.label} lies outside the agreement's effective dates "
+            f"({agreement.effective_from or '…'} to {agreement.effective_to or '…'}): nothing to evaluate"
+        )
     streams: dict[str, Stream] = {}
     for name in agreement.streams:
         if name in records:

@@ -59,9 +59,9 @@ def summarize(
     allowed = 1.0 - objective.goal
     with np.errstate(divide="ignore", invalid="ignore"):
         if outages is not None:
-            available = outages["available_seconds"].to_numpy()
-            downtime = outages["downtime_seconds"].to_numpy()
-            fraction = outages["elapsed_fraction"].to_numpy()
+            available = outages["available_seconds"].to_numpy(dtype=float)
+            downtime = outages["downtime_seconds"].to_numpy(dtype=float)
+            fraction = outages["elapsed_fraction"].to_numpy(dtype=float)
             failure = np.where(available > 0, downtime / available, np.nan)
         else:
             available = np.full(k, np.nan)
