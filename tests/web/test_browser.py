@@ -182,6 +182,10 @@ def test_records_breach_credit_and_a_claim(page, server, tmp_path):
     # 16 of 20 on time = 80 %: below both tiers, 10 % of the 1,000,000 IDR fee is owed.
     assert "100,000 IDR" in page.locator("#credits-owed").inner_text()
     assert "80.0 %" in page.locator("#compliance").inner_text()
+    page.click("text=Agreements")
+    status = page.locator("tr", has_text="kilat-credit").locator("td[data-agreement-status] .badge")
+    assert status.inner_text() == "2026-02: not met (on-time)"
+    page.go_back()
     agreement_url = page.url.split("?")[0]
     page.click("text=File a claim")
     page.fill("#claim-form input[name=kind]", "late")

@@ -48,6 +48,14 @@ def test_breaches_and_credit_in_the_api(evaluated, world):
     assert window["compliance"] == pytest.approx(0.85) and window["ok"] is False
     assert window["credit"] == pytest.approx(100_000)
     assert body["records"] == []
+    status = evaluated.get(f"/api/v1/agreements/{world.agreement_a}/status").json()
+    assert status == {
+        "window": "2026-01",
+        "ok": False,
+        "failing": ["on-time"],
+        "credit": pytest.approx(100_000),
+    }
+    assert evaluated.get(f"/api/v1/agreements/{world.agreement_b}/status").json()["window"] is None
     full = evaluated.get(
         f"/api/v1/agreements/{world.agreement_a}/evaluation?period=2026-01&include_records=true"
     )

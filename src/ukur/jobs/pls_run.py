@@ -15,7 +15,7 @@ from typing import Any
 
 from ukur.errors import ConvergenceWarning, UkurError
 from ukur.io import parse_table
-from ukur.jobs.base import JobRegistry, Progress
+from ukur.jobs.base import JobRegistry, LeaseLost, Progress
 from ukur.pls import Model, estimate
 from ukur.pls.bootstrap import bootstrap
 from ukur.store import pls as pls_store
@@ -36,11 +36,20 @@ def register_pls_run(registry: JobRegistry, sessions: SessionFactory) -> None:
         try:
             return _run(sessions, run_id, progress)
         except UkurError as exc:
-            with transaction(sessions) as session:
-                pls_store.update_run(session, run_id, status="failed", error=exc.to_dict())
+            _fail(sessions, run_id, exc.to_dict())
+            raise
+        except LeaseLost:
+            raise
+        except Exception:
+            _fail(sessions, run_id, {"error": "InternalError", "message": "the run failed unexpectedly"})
             raise
 
     registry.register(KIND, run)
+
+
+def _fail(sessions: SessionFactory, run_id: int, error: dict[str, Any]) -> None:
+    with transaction(sessions) as session:
+        pls_store.update_run(session, run_id, status="failed", error=error)
 
 
 def _run(sessions: SessionFactory, run_id: int, progress: Progress) -> dict[str, Any]:

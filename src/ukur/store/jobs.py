@@ -111,7 +111,7 @@ def _end(session: Session, job_id: int, worker: str, **values: Any) -> bool:
 
 
 def finish_job(session: Session, job_id: int, worker: str, result: dict[str, Any]) -> bool:
-    return _end(session, job_id, worker, state="succeeded", progress=1.0, result=result)
+    return _end(session, job_id, worker, state="succeeded", progress=1.0, message="", result=result)
 
 
 def fail_job(session: Session, job_id: int, worker: str, error: dict[str, Any]) -> bool:

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Body, Query
 
 from ukur.errors import DataError
 from ukur.jobs.base import JobStatus
+from ukur.sla.compliance import frame_records
 from ukur.store import accounts, agreements, claims, compliance, pls, records
 from ukur.store import jobs as job_rows
 from ukur.web.deps import CsrfProtected, CurrentUser, SessionDep, ViewerDep
@@ -105,6 +106,20 @@ def evaluation(
     if not include_records:
         document["records"] = []
     return document
+
+
+@router.get("/agreements/{agreement_id}/status", tags=["agreements"])
+def agreement_status(agreement_id: int, db: SessionDep, viewer: ViewerDep) -> dict[str, Any]:
+    """The newest window that has records: is every objective met, which are not, the credit owed in it."""
+    result = compliance.evaluate_agreement(db, viewer, agreement_id)
+    windows = [w for w in frame_records(result.windows) if w.get("total")]
+    if not windows:
+        return {"window": None, "ok": None, "failing": [], "credit": 0.0}
+    latest = max(str(w["window"]) for w in windows)
+    current = [w for w in windows if str(w["window"]) == latest]
+    failing = sorted({str(w["objective"]) for w in current if w.get("ok") is False})
+    credit = sum(float(w.get("credit") or 0.0) for w in current)
+    return {"window": latest, "ok": not failing, "failing": failing, "credit": credit}
 
 
 @router.get("/agreements/{agreement_id}/records/{record_id}/explanation", tags=["agreements"])

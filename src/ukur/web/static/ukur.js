@@ -1,6 +1,6 @@
 // ukur: small progressive enhancements, no build step and no external code.
 // Any element with data-job="ID" shows that background job's progress, polled from the API, so a
-// reloaded page picks up where the job is; it reloads the page once the job has finished.
+// reloaded page picks up where the job is; it reloads the page (once) when the job has finished.
 (function () {
   "use strict";
   function poll(el) {
@@ -16,17 +16,40 @@
           if (label) { label.textContent = job.message || job.state; }
           el.setAttribute("data-state", job.state);
           if (job.state === "succeeded" || job.state === "failed") {
-            if (el.getAttribute("data-started") === "1") { window.location.reload(); }
+            // The page was drawn while the job ran: reload once to show its outcome.
+            var key = "ukur-job-reloaded-" + id;
+            if (!window.sessionStorage.getItem(key)) {
+              window.sessionStorage.setItem(key, "1");
+              window.location.reload();
+            }
             return;
           }
-          el.setAttribute("data-started", "1");
           window.setTimeout(tick, 1000);
         })
         .catch(function () { window.setTimeout(tick, 3000); });
     }
     tick();
   }
+  // Any element with data-agreement-status="ID" shows that agreement's newest window: met or not.
+  function agreementStatus(el) {
+    var id = el.getAttribute("data-agreement-status");
+    fetch("/api/v1/agreements/" + encodeURIComponent(id) + "/status", { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (s) {
+        var badge = document.createElement("span");
+        if (!s || s.window === null) {
+          badge.className = "muted";
+          badge.textContent = el.getAttribute("data-none");
+        } else {
+          badge.className = "badge " + (s.ok ? "ok" : "bad");
+          badge.textContent = s.window + ": " + el.getAttribute(s.ok ? "data-ok" : "data-failing") + (s.ok ? "" : " (" + s.failing.join(", ") + ")");
+        }
+        el.textContent = "";
+        el.appendChild(badge);
+      });
+  }
   document.addEventListener("DOMContentLoaded", function () {
     Array.prototype.forEach.call(document.querySelectorAll("[data-job]"), poll);
+    Array.prototype.forEach.call(document.querySelectorAll("[data-agreement-status]"), agreementStatus);
   });
 })();
