@@ -20,6 +20,7 @@ from typing import Any
 
 from ukur.errors import AgreementError
 from ukur.sla.calendar import BusinessCalendar
+from ukur.sla.contract import Contract
 from ukur.sla.duration import Duration
 
 __all__ = [
@@ -265,7 +266,8 @@ class Agreement:
     """A validated service level agreement (inheritance from its parent already applied).
 
     ``calendars`` always contains ``24x7``. ``source`` is the file it came from; ``parents`` lists the
-    chain of parent ids, nearest first.
+    chain of parent ids, nearest first. ``contract`` holds the clauses of the contract document
+    (:mod:`ukur.sla.contract`), ``None`` when the file has none.
     """
 
     id: str
@@ -289,6 +291,7 @@ class Agreement:
     parent: str | None = None
     parents: tuple[str, ...] = ()
     source: str | None = None
+    contract: Contract | None = None
 
     @property
     def signed(self) -> bool:

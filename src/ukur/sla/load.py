@@ -31,6 +31,7 @@ from typing import Any
 from ukur.errors import AgreementError
 from ukur.sla.agreement import Agreement
 from ukur.sla.build import Builder
+from ukur.sla.contract_load import attach_contract
 from ukur.sla.document import parse_document, validate_schema
 
 __all__ = ["AgreementRegistry", "ParentResolver", "load_agreement", "parent_id"]
@@ -58,7 +59,7 @@ def load_agreement(
         parent = _resolve(parent_name, parents, doc_error=lambda m: doc.error(m, ("parent",)))
         if parent.id == doc.data.get("id") or doc.data.get("id") in parent.parents:
             raise doc.error(f"agreement {parent_name!r} is its own ancestor", ("parent",))
-    return Builder(doc, parent).agreement()
+    return attach_contract(Builder(doc, parent).agreement(), doc, parent)
 
 
 def _resolve(
