@@ -6,11 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
 
 from ukur.errors import UkurError
-from ukur.store import accounts
+from ukur.store import accounts, audit
 from ukur.store.errors import NotFoundError
-from ukur.store.models import ROLES
+from ukur.store.models import ROLES, User
 from ukur.web.deps import CsrfProtected, SessionDep, ViewerDep, flash, render, require_roles
 
 router = APIRouter(include_in_schema=False, dependencies=[CsrfProtected, require_roles("admin")])
@@ -40,6 +41,14 @@ def _page(
 def admin_page(request: Request, db: SessionDep, viewer: ViewerDep) -> Response:
     created = request.session.pop("created_user", None)
     return _page(request, db, viewer, created=tuple(created) if created else None)
+
+
+@router.get("/admin/audit")
+def audit_page(request: Request, db: SessionDep, entity: str | None = None) -> Response:
+    """The newest 200 changes (who, what, when, details), optionally for one kind of entity."""
+    entries = audit.recent(db, limit=200, entity=entity or None)
+    users = {u.id: u.email for u in db.scalars(select(User))}
+    return render(request, "audit.html", entries=entries, users=users, entity=entity or "")
 
 
 @router.post("/admin/organisations")
