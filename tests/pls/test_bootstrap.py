@@ -309,3 +309,42 @@ def test_mode_b_paths_match_seminr_missing_cases_200():
     assert np.all(np.abs(boot.paths["std"].to_numpy() / ref["Bootstrap SD"].to_numpy() - 1) < 4 * rel)
     mean_tol = 4 * ref["Bootstrap SD"].to_numpy() * np.sqrt(1 / B + 1 / 200)
     assert np.all(np.abs(boot.paths["mean"].to_numpy() - ref["Bootstrap Mean"].to_numpy()) < mean_tol)
+
+
+def test_construct_level_sign_changes():
+    """Two constructs barely related (true r = 0.05, n = 60): some resamples come out with a construct's
+    scores reversed.  Construct-level sign changes (Tenenhaus et al. 2005) reverse those back; statistics
+    that do not depend on the sign (R², f², HTMT, |path|) stay exactly as they were."""
+    rng = np.random.default_rng(4)
+    fx = rng.normal(size=60)
+    fy = 0.05 * fx + rng.normal(size=60)
+    frame = pd.DataFrame(
+        {
+            **{f"x{i}": fx + 0.6 * rng.normal(size=60) for i in (1, 2, 3)},
+            **{f"y{i}": fy + 0.6 * rng.normal(size=60) for i in (1, 2, 3)},
+        }
+    )
+    model = (
+        Model.build()
+        .reflective("X", ["x1", "x2", "x3"])
+        .reflective("Y", ["y1", "y2", "y3"])
+        .path("X", "Y")
+        .model()
+    )
+    plain = bootstrap_data(model, frame, options=BootstrapOptions(samples=400, seed=1))
+    fixed = bootstrap_data(
+        model, frame, options=BootstrapOptions(samples=400, seed=1, sign_change="construct")
+    )
+    changed = np.any(plain.draws.to_numpy() != fixed.draws.to_numpy(), axis=1)
+    assert 0 < changed.sum() < 400
+    for group in ("r2", "f2", "htmt"):
+        assert np.array_equal(_draws(plain, group), _draws(fixed, group))
+    assert np.allclose(np.abs(_draws(plain, "paths")), np.abs(_draws(fixed, "paths")), rtol=0, atol=1e-15)
+    original = fixed.loadings["original"].to_numpy()
+    loadings = _draws(fixed, "loadings")
+    for block in (slice(0, 3), slice(3, 6)):
+        minus = np.abs(np.sum(original[block] - loadings[:, block], axis=1))
+        plus = np.abs(np.sum(original[block] + loadings[:, block], axis=1))
+        assert np.all(minus <= plus)
+    assert fixed.loadings["std"].max() < plain.loadings["std"].max()
+    assert fixed.to_dict()["sign_change"] == "construct"

@@ -9,6 +9,7 @@ from ukur.pls.bootstrap_result import (
     CI_METHODS,
     P_VALUES,
     SD_CONVENTIONS,
+    SIGN_CHANGES,
     STATS,
     T_STATISTICS,
     BootstrapOptions,
@@ -28,7 +29,9 @@ def test_every_option_is_documented(text, name):
     assert f"`{name}" in text
 
 
-@pytest.mark.parametrize("value", [*CI_METHODS, *P_VALUES, *SD_CONVENTIONS, *T_STATISTICS, *STATS])
+@pytest.mark.parametrize(
+    "value", [*CI_METHODS, *P_VALUES, *SD_CONVENTIONS, *T_STATISTICS, *SIGN_CHANGES, *STATS]
+)
 def test_every_choice_and_column_is_documented(text, value):
     assert f'"{value}"' in text or f"`{value}`" in text
 

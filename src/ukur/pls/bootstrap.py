@@ -65,14 +65,25 @@ def _resolve_seed(seed: int | np.random.Generator | None) -> int:
 
 
 def _run_blocks(
-    plan: Plan, moments: Moments, key: np.uint64, start: int, stop: int, samples: int, block: int
+    plan: Plan,
+    moments: Moments,
+    key: np.uint64,
+    start: int,
+    stop: int,
+    samples: int,
+    block: int,
+    reference: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Estimate resamples ``start … stop−1`` (start a multiple of ``block``) block by block."""
+    """Estimate resamples ``start … stop−1`` (start a multiple of ``block``) block by block.
+
+    ``reference``: original loadings for construct-level sign changes (None: no sign changes).
+    """
     values = []
     oks = []
     for first in range(start, stop, block):
         rows = draw_rows(key, first, first + block, moments.n)
-        v, ok = replicate(correlations_last(count_matrix(rows, moments.n), moments), plan, batch_last=True)
+        corr = correlations_last(count_matrix(rows, moments.n), moments)
+        v, ok = replicate(corr, plan, batch_last=True, reference_loadings=reference)
         keep = min(block, samples - first)
         values.append(v[:keep])
         oks.append(ok[:keep])
@@ -95,6 +106,7 @@ def _draws(
     chunk: int | None,
     workers: int,
     progress: Progress | None,
+    reference: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     block = block_size(moments.n, moments.p)
     if chunk is None:
@@ -111,7 +123,7 @@ def _draws(
             for first in range(start, stop, block):
                 last = min(first + block, stop)
                 values[first:last], ok[first:last] = _run_blocks(
-                    plan, moments, key, first, last, samples, block
+                    plan, moments, key, first, last, samples, block, reference
                 )
                 done += last - first
                 if progress is not None:
@@ -122,7 +134,10 @@ def _draws(
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
             futures = {
-                pool.submit(_run_blocks, plan, moments, key, start, stop, samples, block): (start, stop)
+                pool.submit(_run_blocks, plan, moments, key, start, stop, samples, block, reference): (
+                    start,
+                    stop,
+                )
                 for start, stop in ranges
             }
             for future in as_completed(futures):
@@ -140,7 +155,7 @@ def _draws(
     return values, ok
 
 
-def _jackknife(plan: Plan, moments: Moments) -> np.ndarray:
+def _jackknife(plan: Plan, moments: Moments, reference: np.ndarray | None) -> np.ndarray:
     """(n, m) statistics of the n leave-one-out samples (for the BCa acceleration), block by block."""
     n = moments.n
     block = block_size(n, moments.p)
@@ -149,7 +164,8 @@ def _jackknife(plan: Plan, moments: Moments) -> np.ndarray:
         last = min(first + block, n)
         counts = np.ones((last - first, n))
         counts[np.arange(last - first), np.arange(first, last)] = 0.0
-        out[first:last], _ = replicate(correlations_last(counts, moments), plan, batch_last=True)
+        corr = correlations_last(counts, moments)
+        out[first:last], _ = replicate(corr, plan, batch_last=True, reference_loadings=reference)
     return out
 
 
@@ -186,8 +202,16 @@ def bootstrap_data(
             "the model cannot be estimated on the full sample, so it cannot be bootstrapped"
         )
     seed = _resolve_seed(options.seed)
+    reference = original[0][plan.slices["loadings"]] if options.sign_change == "construct" else None
     values, good = _draws(
-        plan, moments, stream_key(seed), options.samples, chunk=chunk, workers=workers, progress=progress
+        plan,
+        moments,
+        stream_key(seed),
+        options.samples,
+        chunk=chunk,
+        workers=workers,
+        progress=progress,
+        reference=reference,
     )
     usable = int(good.sum())
     if usable < 2:
@@ -195,7 +219,7 @@ def bootstrap_data(
             f"only {usable} of {options.samples} bootstrap resamples could be estimated; "
             "the model is not stable enough to bootstrap"
         )
-    jack = _jackknife(plan, moments) if options.ci == "bca" else None
+    jack = _jackknife(plan, moments, reference) if options.ci == "bca" else None
     summary = summarize(
         original[0],
         values[good],
@@ -233,6 +257,7 @@ def bootstrap(
     sd: str = "n-1",
     t_statistic: str = "original",
     p_value: str = "t",
+    sign_change: str = "none",
 ) -> BootstrapResult:
     """Bootstrap a PLS estimation (:class:`~ukur.pls.result.PLSResult`) with its own settings.
 
@@ -249,7 +274,8 @@ def bootstrap(
     workers : processes to spread the resamples over (same result for any number).
     progress : called as ``progress(done, total)`` after each block of resamples.
     chunk : resamples per task (rounded up to whole blocks); only changes scheduling, never results.
-    sd, t_statistic, p_value : conventions, see :class:`BootstrapOptions` and ``docs/bootstrap.md``.
+    sd, t_statistic, p_value, sign_change : conventions, see :class:`BootstrapOptions` and
+        ``docs/bootstrap.md``.
     """
     options = BootstrapOptions(
         samples=samples,
@@ -260,6 +286,7 @@ def bootstrap(
         sd=sd,
         t_statistic=t_statistic,
         p_value=p_value,
+        sign_change=sign_change,
     )
     model, data, settings = _unpack(result)
     return bootstrap_data(

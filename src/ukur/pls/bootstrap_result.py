@@ -27,7 +27,7 @@ from ukur.pls.inference import Summary
 from ukur.pls.model import Model
 from ukur.pls.replicate import GROUPS, Plan
 
-__all__ = ["CI_METHODS", "STATS", "BootstrapOptions", "BootstrapResult", "build_result"]
+__all__ = ["CI_METHODS", "SIGN_CHANGES", "STATS", "BootstrapOptions", "BootstrapResult", "build_result"]
 
 STATS = ("original", "mean", "std", "t", "p", "ci_low", "ci_high", "bias")
 """Statistic columns of every bootstrap table."""
@@ -36,6 +36,7 @@ CI_METHODS = ("percentile", "bca")
 SD_CONVENTIONS = ("n-1", "n")
 T_STATISTICS = ("original", "mean")
 P_VALUES = ("t", "normal", "percentile")
+SIGN_CHANGES = ("none", "construct")
 
 _INDEX = {
     "paths": ["from", "to"],
@@ -58,6 +59,8 @@ class BootstrapOptions:
     sd : divisor of the bootstrap SD, ``"n-1"`` (SmartPLS, seminr) or ``"n"``.
     t_statistic : ``"original"`` (``|O|/SD``, SmartPLS) or ``"mean"`` (``|M|/SD``, seminr's quality tables).
     p_value : ``"t"`` (Student t with B−1 df), ``"normal"`` or ``"percentile"`` (share of draws beyond 0).
+    sign_change : ``"none"`` (SmartPLS 4, seminr) or ``"construct"`` (construct-level sign changes,
+        Tenenhaus et al. 2005; an option of SmartPLS 3).
 
     Invalid values raise :class:`~ukur.errors.EstimationError` naming the field.
     """
@@ -70,6 +73,7 @@ class BootstrapOptions:
     sd: str = "n-1"
     t_statistic: str = "original"
     p_value: str = "t"
+    sign_change: str = "none"
 
     def __post_init__(self) -> None:
         if (
@@ -85,6 +89,7 @@ class BootstrapOptions:
             ("sd", SD_CONVENTIONS),
             ("t_statistic", T_STATISTICS),
             ("p_value", P_VALUES),
+            ("sign_change", SIGN_CHANGES),
         ):
             if getattr(self, name) not in allowed:
                 raise EstimationError(
@@ -169,6 +174,7 @@ class BootstrapResult:
             "sd": o.sd,
             "t_statistic": o.t_statistic,
             "p_value": o.p_value,
+            "sign_change": o.sign_change,
             "paths": rows(self.paths, ["from", "to"]),
             "indirect": indirect,
             "total_indirect": rows(self.total_indirect, ["from", "to"]),

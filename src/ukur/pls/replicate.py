@@ -28,7 +28,7 @@ from ukur.pls.algorithm import Layout
 from ukur.pls.mediation import Effects, specific_indirect
 from ukur.pls.model import Model
 
-__all__ = ["GROUPS", "Plan", "replicate", "replicate_reference"]
+__all__ = ["GROUPS", "Plan", "construct_sign_changes", "replicate", "replicate_reference"]
 
 GROUPS = ("paths", "loadings", "weights", "total_effects", "indirect", "total_indirect", "r2", "f2", "htmt")
 """The statistic groups, in the column order of :func:`replicate`'s output."""
@@ -117,11 +117,30 @@ def f_squared(cc: np.ndarray, paths: np.ndarray, r2: np.ndarray, plan: Plan) -> 
     return out
 
 
-def replicate(corr: np.ndarray, plan: Plan, *, batch_last: bool = False) -> tuple[np.ndarray, np.ndarray]:
+def construct_sign_changes(
+    loadings: np.ndarray, reference: np.ndarray, block: np.ndarray, k: int
+) -> np.ndarray:
+    """(K, B) signs ±1 of the construct-level sign change (Tenenhaus et al. 2005, CSDA 48, §4.3).
+
+    A construct's scores in a resample are reversed when its loadings ``λ*`` (p, B) are closer to minus
+    the original loadings ``λ`` (p,): ``|Σ (λ − λ*)| > |Σ (λ + λ*)|`` over the construct's indicators.
+    """
+    minus = np.zeros((k, loadings.shape[-1]))
+    plus = np.zeros_like(minus)
+    np.add.at(minus, block, reference[:, None] - loadings)
+    np.add.at(plus, block, reference[:, None] + loadings)
+    return np.where(np.abs(minus) > np.abs(plus), -1.0, 1.0)
+
+
+def replicate(
+    corr: np.ndarray, plan: Plan, *, batch_last: bool = False, reference_loadings: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Estimate the model on each correlation matrix of a stack (B, p, p), with the fast kernel.
 
     ``batch_last=True`` takes the stack as (p, p, B) (what :func:`ukur.pls.resample.correlations_last`
-    gives), saving a transpose.  Returns ``values`` (B, m) in :data:`GROUPS` order (labels in
+    gives), saving a transpose.  With ``reference_loadings`` (the original outer loadings, p) every
+    problem gets the construct-level sign change of :func:`construct_sign_changes` before any statistic
+    is computed: reversing a construct reverses its weights, loadings and the paths it takes part in.  Returns ``values`` (B, m) in :data:`GROUPS` order (labels in
     ``plan.labels``) and ``ok`` (B,): the iteration converged and every statistic is finite.  A failed
     problem never raises.
     """
@@ -142,6 +161,10 @@ def replicate(corr: np.ndarray, plan: Plan, *, batch_last: bool = False) -> tupl
             max_iter=plan.max_iter,
             criterion=plan.criterion,
         )
+        if reference_loadings is not None:
+            sign = construct_sign_changes(rw[np.arange(p), block], reference_loadings, block, k)
+            w = w * sign[block]
+            rw = rw * sign[None, :, :]
         starts = np.array([b[0] for b in layout.blocks])
         cc = kernel.score_correlations(w, rw, starts)
         paths = np.zeros((k, k, n))
