@@ -50,13 +50,27 @@ class CustomerCompliance:
     compliance: Compliance
 
 
-def _subset(frame: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
-    part = frame[mask].reset_index(drop=True)
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """A shallow copy without ``attrs``: pandas deep-copies ``attrs`` (the file lines) on every operation,
+    which would cost more than the evaluation when a large stream is split into many customers."""
+    out = frame.reset_index(drop=True).copy(deep=False)
+    out.attrs = {}
+    return out
+
+
+def _take(frame: pd.DataFrame, plain: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
+    """Rows of ``plain`` with ``frame``'s source and the file lines of those rows."""
+    part = plain.take(rows).reset_index(drop=True)
     lines = frame.attrs.get("lines")
-    part.attrs = dict(frame.attrs)
+    part.attrs = {"source": frame.attrs.get("source")}
     if isinstance(lines, list | tuple) and len(lines) == len(frame):
-        part.attrs["lines"] = list(np.asarray(lines)[mask])
+        part.attrs["lines"] = tuple(int(v) for v in np.asarray(lines)[rows])
     return part
+
+
+def _text(column: pd.Series) -> np.ndarray:
+    values = column.to_numpy(dtype=object)
+    return np.array([str(v).strip() if v is not None and v == v else "" for v in values], dtype=object)
 
 
 def evaluate_customers(
@@ -86,32 +100,35 @@ def evaluate_customers(
             for a in agreements
         )
     by_name = {a.customer.name: a for a in agreements}
-    names: set[str] = set()
-    for frame in records.values():
-        if customer_column in frame.columns:
-            names.update(frame[customer_column].dropna().astype(str).str.strip().unique().tolist())
+    plain = {name: _plain(frame) for name, frame in records.items()}
+    keys = {name: _text(frame[customer_column]) for name, frame in plain.items() if customer_column in frame}
+    ids = {name: _text(plain[name]["id"]) if "id" in plain[name] else None for name in keys}
+    histories = {s: (h, _plain(h)) for s, h in (status_history or {}).items() if "record_id" in h.columns}
+    history_ids = {s: _text(p["record_id"]) for s, (_, p) in histories.items()}
+    plain_claims = _plain(claims) if claims is not None and "record_id" in claims.columns else None
+    claim_ids = _text(plain_claims["record_id"]) if plain_claims is not None else None
+    names = sorted({v for k in keys.values() for v in k.tolist() if v})
     out = []
-    for name in sorted(names):
+    for name in names:
         agreement = by_name.get(name, agreements[0])
         streams: dict[str, pd.DataFrame] = {}
-        ids: set[str] = set()
-        for stream, frame in records.items():
-            if customer_column not in frame.columns:
-                continue
-            mask = (frame[customer_column].astype(str).str.strip() == name).to_numpy()
-            streams[stream] = _subset(frame, mask)
-            ids.update(streams[stream]["id"].astype(str).str.strip().tolist())
-        ids_list = list(ids)
+        own: list[np.ndarray] = []
+        for stream, key in keys.items():
+            rows = np.flatnonzero(key == name)
+            streams[stream] = _take(records[stream], plain[stream], rows)
+            stream_ids = ids[stream]
+            if stream_ids is not None:
+                own.append(stream_ids[rows])
+        own_ids = np.concatenate(own) if own else np.array([], dtype=object)
         history = {
-            s: _subset(h, h["record_id"].astype(str).str.strip().isin(ids_list).to_numpy())
-            for s, h in (status_history or {}).items()
-            if s in streams and "record_id" in h.columns
+            s: _take(h, p, np.flatnonzero(np.isin(history_ids[s], own_ids)))
+            for s, (h, p) in histories.items()
+            if s in streams
         }
         own_claims = None
-        if claims is not None and "record_id" in claims.columns and agreement.claims is not None:
-            own_claims = _subset(
-                claims, claims["record_id"].astype(str).str.strip().isin(ids_list).to_numpy()
-            )
+        if plain_claims is not None and claim_ids is not None and claims is not None and agreement.claims:
+            claim_rows = np.flatnonzero(np.isin(claim_ids, own_ids))
+            own_claims = _take(claims, plain_claims, claim_rows) if claim_rows.size else None
         result = evaluate(agreement, streams, status_history=history, claims=own_claims, as_of=as_of)
         out.append(CustomerCompliance(name, agreement, result))
     return tuple(out)
@@ -202,9 +219,11 @@ def experience(evaluated: Sequence[CustomerCompliance]) -> pd.DataFrame:
         if len(outcomes)
         else pd.DataFrame()
     ).reindex(index=pd.MultiIndex.from_tuples(keys), columns=["met", "breached"], fill_value=0)
+    position = {key: i for i, key in enumerate(keys)}
+    table_counts = counts.to_numpy(dtype=np.int64)
     rows = []
     for item in evaluated:
-        met, breached = (int(v) for v in counts.loc[(item.agreement.id, item.customer)].to_numpy())
+        met, breached = (int(v) for v in table_counts[position[(item.agreement.id, item.customer)]])
         claims = item.compliance.claims
         in_time = int((claims["response"] == "on_time").sum()) if len(claims) else 0
         rows.append(
