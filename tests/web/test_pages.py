@@ -84,6 +84,9 @@ def test_agreement_upload_form_shows_errors_and_stores_nothing(as_role):
     assert ok.status_code == 303
     page = staff.get(ok.headers["location"]).text
     assert "Stored version 2 of kilat-gold" in page and "Kilat Gold v2" in page and "new title" in page
+    edit = page.split('id="edit"')[1]
+    assert "<textarea" in edit and "title: Kilat Gold v2" in edit.split("</textarea>")[0]
+    assert 'id="edit"' not in as_role("customer").get(ok.headers["location"]).text
     diff = staff.get(ok.headers["location"] + "?v=2&diff=1").text
     assert "Changes from version 1 to 2" in diff and "+title: Kilat Gold v2" in diff
 
