@@ -10,9 +10,11 @@ except the built-in questionnaire shipped as package data.  Flow::
     feedback frame ──validate_feedback──▶ tidy feedback           at_risk(feedback, outcomes) ──▶ AtRisk
     complaints frame ──complaint_handling(calendar, targets)──▶ ComplaintHandling
 
+``analyze(agreements, records, feedback, …) → Success`` runs all of it (the CLI and the web app call it).
 Every result is frozen, holds pandas DataFrames and has ``to_dict()`` (the JSON of ``ukur sla success``).
 """
 
+from ukur.success.analysis import ComplaintTargets, Success, analyze
 from ukur.success.at_risk import AtRisk, AtRiskRule, at_risk
 from ukur.success.complaints import ComplaintHandling, complaint_handling, complaints_from_claims
 from ukur.success.experience import (
@@ -32,10 +34,13 @@ __all__ = [
     "AtRisk",
     "AtRiskRule",
     "ComplaintHandling",
+    "ComplaintTargets",
     "CustomerCompliance",
     "Linking",
     "Retention",
     "SplitResult",
+    "Success",
+    "analyze",
     "at_risk",
     "complaint_handling",
     "complaints_from_claims",
