@@ -21,6 +21,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
+import warnings
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any
@@ -47,7 +48,7 @@ __all__ = ["BootstrapOptions", "BootstrapResult", "bootstrap", "bootstrap_data"]
 Progress = Callable[[int, int], None]
 
 _BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
-"""Worker processes run single-threaded BLAS: the matrix products of one block are small, and
+"""Spawned worker processes run single-threaded BLAS: the matrix products of one block are small, and
 ``workers`` processes with several BLAS threads each would only compete for the same cores."""
 
 
@@ -91,10 +92,15 @@ def _run_blocks(
 
 
 def _pool_context() -> Any:
-    """Worker processes start from a clean server process (forking a threaded BLAS is unsafe)."""
-    methods = multiprocessing.get_all_start_methods()
-    method = "forkserver" if "forkserver" in methods and sys.platform != "darwin" else "spawn"
-    return multiprocessing.get_context(method)
+    """Worker processes: forked on Linux (instant, nothing re-imported), spawned elsewhere.
+
+    A spawned worker re-imports the program's ``__main__`` (for the ``ukur`` command: the whole CLI), which
+    costs seconds.  Forking is safe here: workers are started from the main thread while no BLAS call runs,
+    and OpenBLAS re-creates its thread pool in the child (``pthread_atfork``).
+    """
+    if sys.platform.startswith("linux"):
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
 
 
 def _draws(
@@ -132,7 +138,12 @@ def _draws(
     saved = {name: os.environ.get(name) for name in _BLAS_THREADS}
     os.environ.update(dict.fromkeys(_BLAS_THREADS, "1"))  # inherited by the worker processes only
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
+        with (
+            warnings.catch_warnings(),
+            ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool,
+        ):
+            # Python ≥ 3.12 warns about fork() in a process with threads (here: BLAS's idle pool)
+            warnings.filterwarnings("ignore", message=".*fork.*", category=DeprecationWarning)
             futures = {
                 pool.submit(_run_blocks, plan, moments, key, start, stop, samples, block, reference): (
                     start,
