@@ -134,6 +134,8 @@ def test_phone_sized_screen_keeps_the_navigation_usable(browser, server):
     context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
     tab = context.new_page()
     _sign_in(tab, server)
+    tab.wait_for_url(server + "/")
+    tab.wait_for_selector(".cards")
     width = tab.evaluate("document.documentElement.scrollWidth")
     assert width <= 375
     assert tab.locator("header nav a", has_text="Agreements").is_visible()
