@@ -49,7 +49,7 @@ def registry():
 
 @pytest.fixture
 def queue(sessions, registry):
-    q = ThreadJobQueue(sessions, workers=2, lease_seconds=0.6, jobs=registry, progress_interval=0.0)
+    q = ThreadJobQueue(sessions, workers=2, lease_seconds=1.2, jobs=registry, progress_interval=0.0)
     q.start()
     yield q
     q.shutdown()
@@ -86,7 +86,7 @@ def test_progress_is_stored_while_running_and_heartbeat_outlives_the_lease(queue
     assert (running.state, running.message) == ("running", "a quarter")
     other = ThreadJobQueue(sessions, jobs=registry)  # e.g. after a page reload, another process
     assert other.status(job_id).progress == 0.25
-    time.sleep(1.5)  # more than two leases: only the heartbeat keeps the job alive
+    time.sleep(2.6)  # more than two leases: only the heartbeat keeps the job alive
     assert queue.status(job_id).state == "running"
     gate.set()
     assert _wait(queue, job_id).state == "succeeded"
