@@ -92,3 +92,18 @@ def test_health_and_docs(client):
     assert client.get("/api/docs").status_code == 200
     spec = client.get("/api/openapi.json").json()
     assert "/api/v1/agreements" in spec["paths"] and "/signin" not in spec["paths"]
+
+
+def test_a_new_password_ends_the_other_sessions(as_role):
+    laptop, phone = as_role("staff"), as_role("staff")
+    token = csrf_of(laptop, "/account")
+    changed = laptop.post(
+        "/account/password", data={"password": "a brand new passphrase", "csrf_token": token}
+    )
+    assert "Password changed." in changed.text
+    assert laptop.get("/", follow_redirects=False).status_code == 200
+    assert phone.get("/", follow_redirects=False).status_code == 303
+    short = laptop.post(
+        "/account/password", data={"password": "short", "csrf_token": csrf_of(laptop, "/account")}
+    )
+    assert short.status_code == 400 and "at least 10" in short.text

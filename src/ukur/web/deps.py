@@ -17,6 +17,7 @@ repositories apply the organisation filter, so routes never filter by hand.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -122,7 +123,8 @@ def _optional_user(request: Request, db: SessionDep) -> User | None:
     else:
         uid = request.session.get("uid")
         found = db.get(User, uid) if isinstance(uid, int) else None
-        user = found if found is not None and found.active else None
+        current = found is not None and found.active and request.session.get("pw") == password_stamp(found)
+        user = found if current else None
         if user is None and uid is not None:
             request.session.pop("uid", None)
         request.state.auth = "session"
@@ -210,11 +212,17 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     return state(request).templates.TemplateResponse(request, template, context, status_code=status_code)
 
 
+def password_stamp(user: User) -> str:
+    """A short digest of the password hash: a new password ends every session signed in with the old one."""
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+
+
 def signed_in(request: Request, user: User) -> None:
     """Start a fresh session for ``user`` (new CSRF token: no fixation), keeping the chosen language."""
     lang = request.session.get("lang")
     request.session.clear()
     request.session["uid"] = user.id
+    request.session["pw"] = password_stamp(user)
     if lang in LANGUAGES:
         request.session["lang"] = lang
     csrf_token(request.session)

@@ -13,7 +13,7 @@ from ukur.store import accounts, agreements, pls
 from ukur.store.access import org_filter
 from ukur.store.models import User
 from ukur.store.models_sla import Agreement, Claim
-from ukur.web.deps import CsrfProtected, CurrentUser, SessionDep, ViewerDep, flash, render
+from ukur.web.deps import CsrfProtected, CurrentUser, SessionDep, ViewerDep, flash, render, signed_in
 
 router = APIRouter(include_in_schema=False, dependencies=[CsrfProtected])
 
@@ -77,5 +77,6 @@ def change_password(
             new_token=None,
             error=str(exc),
         )
+    signed_in(request, user)  # this session stays; every other one ends with the old password
     flash(request, "account.password_changed")
     return RedirectResponse("/account", status_code=303)
