@@ -114,8 +114,8 @@ def validate_feedback(
     for name in _TEXT:
         if name in frame.columns:
             col = frame[name].astype(object)
-            text = col.where(col.notna(), "").astype(str).str.strip()
-            out[name] = text.where(text != "", None).astype(object)
+            text = col.where(col.notna(), "").astype(str).str.strip().astype(object)
+            out[name] = text.where(text != "", None)
         else:
             out[name] = pd.Series([None] * len(frame), dtype=object)
 
