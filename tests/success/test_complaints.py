@@ -71,7 +71,7 @@ def test_complaints_from_claims():
             "id": ["K1", "K2"],
             "type": ["complaint", "damage"],
             "filed_at": pd.to_datetime(["2026-03-09 03:00", "2026-03-09 04:00"]),
-            "responded_at": pd.to_datetime(["2026-03-09 05:00", None]),
+            "responded_at": pd.to_datetime(pd.Series(["2026-03-09 05:00", None])),
         }
     )
     frame = complaints_from_claims(claims, customer="Toko A")

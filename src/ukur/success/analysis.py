@@ -129,6 +129,16 @@ def analyze(
         raise DataError("give at least one agreement", field="agreement")
     first = agreements[0]
     tz = first.timezone
+    calendar: BusinessCalendar | None = None
+    if complaints is not None:
+        try:
+            calendar = first.calendar(targets.calendar)
+        except KeyError:
+            names = ", ".join(name for name, _ in first.calendars)
+            raise DataError(
+                f"agreement {first.id!r} has no calendar {targets.calendar!r} (it has {names})",
+                field="calendar",
+            ) from None
     evaluated = evaluate_customers(
         agreements,
         records,
@@ -159,15 +169,7 @@ def analyze(
     )
     risky = at_risk(fb, outcomes, rule=rule, timezone=tz)
     handled = None
-    if complaints is not None:
-        try:
-            calendar: BusinessCalendar = first.calendar(targets.calendar)
-        except KeyError:
-            names = ", ".join(name for name, _ in first.calendars)
-            raise DataError(
-                f"agreement {first.id!r} has no calendar {targets.calendar!r} (it has {names})",
-                field="calendar",
-            ) from None
+    if complaints is not None and calendar is not None:
         handled = complaint_handling(
             complaints,
             calendar,
