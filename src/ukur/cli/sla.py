@@ -18,7 +18,7 @@ from typing import Annotated
 import pandas as pd
 import typer
 
-from ukur.cli import sla_diff, sla_new, sla_render, sla_report, sla_success, sla_suggest
+from ukur.cli import sla_diff, sla_document, sla_new, sla_render, sla_report, sla_success, sla_suggest
 from ukur.errors import AgreementError, UkurError
 from ukur.io import read_table
 from ukur.sla import Agreement, AgreementRegistry, evaluate, explain_record
@@ -216,3 +216,4 @@ app.command("report")(sla_report.report)
 app.command("new")(sla_new.new)
 app.command("diff")(sla_diff.diff)
 app.command("success")(sla_success.success)
+app.command("document")(sla_document.document)
