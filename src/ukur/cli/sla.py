@@ -18,7 +18,16 @@ from typing import Annotated
 import pandas as pd
 import typer
 
-from ukur.cli import sla_diff, sla_document, sla_new, sla_render, sla_report, sla_success, sla_suggest
+from ukur.cli import (
+    sla_contract,
+    sla_diff,
+    sla_document,
+    sla_new,
+    sla_render,
+    sla_report,
+    sla_success,
+    sla_suggest,
+)
 from ukur.errors import AgreementError, UkurError
 from ukur.io import read_table
 from ukur.sla import Agreement, AgreementRegistry, evaluate, explain_record
@@ -133,6 +142,7 @@ def validate(
             failed += 1
             continue
         typer.echo(sla_render.validated_line(path, agreement))
+        sla_contract.warn_language(agreement)
     if failed:
         raise typer.Exit(2)
 
@@ -174,9 +184,12 @@ def evaluate_command(
         as_of=as_of,
     )
     if output_format is Format.json:
-        text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
+        text = (
+            json.dumps(result.to_dict() | sla_contract.termination_dict(result), ensure_ascii=False, indent=2)
+            + "\n"
+        )
     else:
-        text = sla_render.compliance_text(result)
+        text = sla_render.compliance_text(result) + sla_contract.termination_text(result)
     write_output(text, output)
 
 
