@@ -156,16 +156,20 @@ def _retention_text(s: Success, lg: Lang) -> str:
 def _risk_text(s: Success, lg: Lang) -> str:
     t = s.at_risk.customers
     risky = t[t["at_risk"]]
-    names = lg.join(risky["customer"].head(5).tolist())
-    more = len(risky) - min(len(risky), 5)
+    top = risky["customer"].head(5).tolist()
+    more = len(risky) - len(top)
+    word = " and " if lg.code == "en" else " dan "
+    names = (
+        f"{', '.join(top)}{word}{more} {'more' if lg.code == 'en' else 'lainnya'}" if more else lg.join(top)
+    )
     if lg.code == "en":
-        tail = f" ({names}{f' and {more} more' if more else ''})" if len(risky) else ""
+        tail = f" ({names})" if len(risky) else ""
         return (
             f"At risk: {len(risky)} of {len(t)} customers{tail} — CSAT down by at least "
             f"{lg.num(s.at_risk.rule.drop, 1)} point or {s.at_risk.rule.breaches}+ breaches in "
             f"{s.at_risk.recent[0]}–{s.at_risk.recent[1]}."
         )
-    tail = f" ({names}{f' dan {more} lainnya' if more else ''})" if len(risky) else ""
+    tail = f" ({names})" if len(risky) else ""
     return (
         f"Berisiko: {len(risky)} dari {len(t)} pelanggan{tail} — CSAT turun sedikitnya "
         f"{lg.num(s.at_risk.rule.drop, 1)} poin atau {s.at_risk.rule.breaches}+ pelanggaran pada "
@@ -181,7 +185,12 @@ def _complaints_text(s: Success, lg: Lang) -> str:
         if r["target"] is None:
             continue
         share = lg.pct(100 * r["in_time_share"]) if pd.notna(r["in_time_share"]) else "n/a"
-        parts.append(f"{r['step']} ≤ {r['target']}: {share} ({int(r['on_time'])}/{int(r['total'])})")
+        step = (
+            r["step"]
+            if lg.code == "en"
+            else {"acknowledge": "pengakuan", "resolve": "penyelesaian"}[r["step"]]
+        )
+        parts.append(f"{step} ≤ {r['target']}: {share} ({int(r['on_time'])}/{int(r['total'])})")
     head = "Complaints handled in time" if lg.code == "en" else "Keluhan ditangani tepat waktu"
     return f"{head} ({s.complaints.calendar}): {'; '.join(parts)}." if parts else ""
 

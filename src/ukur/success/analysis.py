@@ -102,6 +102,17 @@ def _spans(agreements: Sequence[Agreement]) -> pd.DataFrame:
     )
 
 
+def _last_month(agreements: Sequence[Agreement], now: pd.Timestamp) -> str:
+    """The month the at-risk rule ends with: ``as_of``'s month, or the last month any agreement is in
+    effect when all of them have ended before ``as_of``."""
+    tz = agreements[0].timezone
+    month = now.tz_localize("UTC").tz_convert(tz).tz_localize(None).to_period("M")
+    ends = [a.effective_to for a in agreements]
+    if ends and all(e is not None for e in ends):
+        month = min(month, max(pd.Period(e, "M") for e in ends))
+    return str(month)
+
+
 def analyze(
     agreements: Sequence[Agreement],
     records: Mapping[str, pd.DataFrame],
@@ -167,7 +178,7 @@ def analyze(
         credits=customer_credits(evaluated),
         timezone=tz,
     )
-    risky = at_risk(fb, outcomes, rule=rule, timezone=tz)
+    risky = at_risk(fb, outcomes, rule=rule, timezone=tz, last=_last_month(agreements, now))
     handled = None
     if complaints is not None and calendar is not None:
         handled = complaint_handling(
