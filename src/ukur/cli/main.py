@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import typer
 
 from ukur import __version__
-from ukur.cli import db, pls, serve, sla, survey, users
+from ukur.cli import db, pls, serve, sla, survey, users, worker
 from ukur.errors import UkurError
 
 app = typer.Typer(
@@ -28,6 +28,7 @@ app.add_typer(survey.app, name="survey")
 app.add_typer(db.app, name="db")
 app.add_typer(users.app, name="users")
 app.command("serve")(serve.serve)
+app.command("worker")(worker.worker)
 
 
 @app.callback(invoke_without_command=True)

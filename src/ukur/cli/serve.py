@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
@@ -17,6 +18,9 @@ def serve(
     ),
     demo: bool = typer.Option(
         False, "--demo", help="Migrate the database and, when it is empty, load the demo data and accounts."
+    ),
+    workers: int = typer.Option(
+        1, "--workers", min=1, help="Web processes sharing the port (use PostgreSQL, and Redis for jobs)."
     ),
 ) -> None:
     """Serve the web app and the API (docs at /api/docs); the database must be migrated unless --demo."""
@@ -48,8 +52,16 @@ def serve(
     configure_logging(settings.log_level)
     typer.echo(f"ukur is serving on http://{settings.host}:{settings.port}/ (Ctrl+C stops it)")
     sys.stdout.flush()  # the passwords above must reach a log file before the server's own lines
+    if workers > 1:  # uvicorn starts each process from an import string; flags travel in the environment
+        os.environ.update(  # one signing key for all processes, or a sign-in works on one of them only
+            UKUR_DATABASE_URL=settings.database_url,
+            UKUR_HOST=settings.host,
+            UKUR_SECRET_KEY=settings.signing_key,
+        )
     uvicorn.run(
-        app,
+        app if workers == 1 else "ukur.cli.serve:app_from_environment",
+        factory=workers > 1,
+        workers=workers,
         host=settings.host,
         port=settings.port,
         log_config=None,
@@ -57,3 +69,13 @@ def serve(
         proxy_headers=True,
         forwarded_allow_ips="127.0.0.1",
     )
+
+
+def app_from_environment() -> object:
+    """The app of one web process of ``ukur serve --workers N`` (settings from the environment)."""
+    from ukur.web import create_app
+    from ukur.web.logs import configure_logging
+
+    settings = load_settings()
+    configure_logging(settings.log_level)
+    return create_app(settings)

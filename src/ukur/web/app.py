@@ -23,6 +23,7 @@ from sqlalchemy import text
 
 from ukur import __version__
 from ukur.config import Settings
+from ukur.jobs.backends import make_queue
 from ukur.jobs.base import JobQueue, registry
 from ukur.jobs.local import ThreadJobQueue
 from ukur.jobs.pls_run import register_pls_run
@@ -61,8 +62,8 @@ def create_app(settings: Settings, *, queue: JobQueue | None = None) -> FastAPI:
     if queue is None:
         kinds = registry.copy()  # kinds bound to this app's database stay with this app
         register_pls_run(kinds, sessions)
-        queue = ThreadJobQueue(
-            sessions, workers=settings.job_workers, lease_seconds=settings.job_lease_seconds, jobs=kinds
+        queue = make_queue(  # UKUR_QUEUE_URL: Redis and `ukur worker`; else threads of this process
+            sessions, kinds, workers=settings.job_workers, lease_seconds=settings.job_lease_seconds
         )
     job_queue: JobQueue = queue
 
