@@ -76,3 +76,44 @@ def test_at_risk_rule():
     assert t.loc["Toko B", "breaches_recent"] == 3 and t.loc["Toko B", "reasons"] == "repeated_breaches"
     strict = at_risk(feedback, outcomes, rule=AtRiskRule(min_answers=4, breaches=4)).customers
     assert not strict["at_risk"].any()
+
+
+def test_analyze_small_case_claims_of_type_complaint_and_no_linking(bisnis):
+    from ukur.success import analyze
+
+    claims = pd.DataFrame(
+        {
+            "id": ["K1", "K2"],
+            "record_id": ["S2", "S6"],
+            "filed_at": ["2026-03-04 15:00", "2026-03-04 16:00"],
+            "type": ["complaint", "late"],
+            "amount": [0, 25000],
+            "status": ["approved", "approved"],
+            "responded_at": ["2026-03-05 09:00", "2026-03-05 09:00"],
+        }
+    )
+    feedback = pd.DataFrame(
+        {
+            "agreement": ["kilat-bisnis"] * 3,
+            "record_id": ["S1", "S2", "S5"],
+            "csat": [5, 2, 4],
+            "nps": [9, 3, 8],
+        }
+    )
+    result = analyze(
+        [bisnis], {"shipments": _shipments()}, feedback, claims=claims, samples=100, as_of="2026-04-01"
+    )
+    assert result.linking is None
+    assert any("linking analysis not run" in n for n in result.notes)
+    # the complaint claim (K1, Toko A) is measured on the claims calendar (office) against 2 business days:
+    # filed Wed 15:00, answered Thu 09:00 = 2 h Wed + 1 h Thu of office time
+    assert result.complaints is not None
+    table = result.complaints.complaints
+    assert table["id"].tolist() == ["K1"] and table.loc[0, "customer"] == "Toko A"
+    assert table.loc[0, "resolve_seconds"] == 3 * 3600
+    assert table.loc[0, "resolve_status"] == "on_time"
+    assert result.complaints.summary.set_index("step").loc["resolve", "target"] == "2 business days"
+    # feedback is linked to its record's customer; met vs breached: Toko A's S1 (5) and Toko B's S5 (4) vs S2 (2)
+    assert result.feedback["customer"].tolist() == ["Toko A", "Toko A", "Toko B"]
+    groups = result.split.groups.set_index(["answer", "group"])
+    assert groups.loc[("csat", "met"), "mean"] == 4.5 and groups.loc[("csat", "breached"), "mean"] == 2.0

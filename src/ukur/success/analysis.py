@@ -3,7 +3,9 @@
 :func:`analyze` evaluates every customer's records (:func:`~ukur.success.experience.evaluate_customers`),
 validates the feedback, links each feedback row to its customer (through its record, else the
 agreement's customer), and computes the met-versus-breached split, retention, customers at risk,
-complaint handling (when complaints are given) and the PLS-SEM linking analysis (when at least 10
+complaint handling (a complaints stream, else the claims of type ``complaint``: filed = received,
+responded = resolved, on the claims policy's calendar with its ``respond_within`` as the resolution
+target unless one is given) and the PLS-SEM linking analysis (when at least 10
 customers have every indicator of the model; otherwise a note says why it is missing).
 """
 
@@ -21,7 +23,7 @@ from ukur.errors import DataError
 from ukur.sla import Agreement, BusinessCalendar
 from ukur.sla.compliance import frame_records
 from ukur.success.at_risk import AtRisk, AtRiskRule, at_risk
-from ukur.success.complaints import ComplaintHandling, complaint_handling
+from ukur.success.complaints import ComplaintHandling, complaint_handling, complaints_from_claims
 from ukur.success.experience import (
     CustomerCompliance,
     customer_credits,
@@ -180,6 +182,21 @@ def analyze(
     )
     risky = at_risk(fb, outcomes, rule=rule, timezone=tz, last=_last_month(agreements, now))
     handled = None
+    if complaints is None:
+        from_claims = [
+            complaints_from_claims(c.compliance.claims, customer=c.customer)
+            for c in evaluated
+            if len(c.compliance.claims)
+        ]
+        if from_claims and sum(len(f) for f in from_claims):
+            complaints = pd.concat(from_claims, ignore_index=True)
+            policy = first.claims
+            calendar = first.calendar(policy.calendar if policy is not None else "24x7")
+            if targets.resolve_within is None and policy is not None and policy.respond_within is not None:
+                targets = ComplaintTargets(
+                    calendar.name, targets.acknowledge_within, policy.respond_within.text
+                )
+            notes.append("complaints are the claims of type 'complaint', measured on the claims calendar")
     if complaints is not None and calendar is not None:
         handled = complaint_handling(
             complaints,
