@@ -1,9 +1,12 @@
 """Demo data for a fresh database: organisations, accounts, the example agreements, records and PLS study.
 
 ``ukur serve --demo`` calls :func:`load_demo` once, on an empty database.  It reads the repository's
-``examples/`` folder when it is there (``examples/sla`` for the courier and help-desk agreements and their
-records, ``examples/umkm-pamulang`` for the PLS study) and skips, with a note, whatever is missing or
-does not load, so a demo never fails to start.  Passwords are random and returned once for printing.
+``examples/`` folder when it is there (``examples/sla`` for the courier and help-desk agreements, their
+records and claims, ``examples/umkm-pamulang`` for the PLS study) and skips, with a note, whatever is
+missing or does not load, so a demo never fails to start.  Passwords are random and returned once for
+printing.  The dated signatures written in an example agreement's ``signatures:`` become stored signatures
+of its first version (an undated one stays unsigned, so ``helpdesk-internal`` remains a draft), and the
+claims of ``claims.csv`` are filed under ``kilat-gold`` with their own filing and answer times.
 """
 
 from __future__ import annotations
@@ -12,13 +15,18 @@ import csv
 import io
 import logging
 from dataclasses import dataclass, field
+from datetime import datetime, time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from ukur.errors import UkurError
-from ukur.store import accounts, agreements, pls, records
+from ukur.sla import Agreement as SlaAgreement
+from ukur.store import accounts, agreements, claims, pls, records
 from ukur.store.access import SYSTEM, Viewer
+from ukur.store.models_sla import AgreementVersion, Signature
+from ukur.store.timestamps import parse_utc, zone
 
 __all__ = ["DemoResult", "find_examples", "load_demo"]
 
@@ -28,6 +36,10 @@ PROVIDER = "PT Kilat Express"
 CUSTOMER = "Toko Batik Sari"
 AGREEMENTS = ("kilat-corporate.yaml", "kilat-gold.yaml", "helpdesk-internal.yaml")
 STREAMS = {"shipments": "shipments.csv", "tickets": "tickets.csv", "outages": "outages.csv"}
+CLAIMS = ("claims.csv", "kilat-gold", "shipments", "IDR")
+"""The example claims file, the agreement they are filed under, the stream their records are in, currency."""
+CLAIM_STATUS = {"approved": "approved", "rejected": "denied", "denied": "denied"}
+"""Decisions in ``claims.csv`` as the store's claim states; any other status (``pending``) stays filed."""
 ACCOUNTS = (
     ("admin@ukur.example", "Demo Admin", "admin", None),
     ("sari@batiksari.example", "Sari Dewi", "customer", CUSTOMER),
@@ -82,6 +94,7 @@ def load_demo(session: Session, examples: Path | None) -> DemoResult:
         return result
     _load_sla(session, examples / "sla", customer.id, result)
     _load_history(session, examples / "sla", customer.id, result)
+    _load_claims(session, examples / "sla", result)
     if researcher is not None:
         _load_pls(session, examples / "umkm-pamulang", researcher, result)
     return result
@@ -94,8 +107,10 @@ def _load_sla(session: Session, folder: Path, customer_id: int, result: DemoResu
             result.skipped.append(f"{path.name} (missing)")
             continue
         try:  # validation runs before anything is written, so a skipped file leaves nothing behind
-            agreements.upload_agreement(session, SYSTEM, path.read_text(encoding="utf-8"), source=name)
-            result.loaded.append(f"agreement {name}")
+            text = path.read_text(encoding="utf-8")
+            version = agreements.upload_agreement(session, SYSTEM, text, source=name)
+            signed = _store_signatures(session, version, agreements.validate_agreement(session, text, name))
+            result.loaded.append(f"agreement {name} ({signed} signatures)")
         except UkurError as exc:
             log.warning("demo agreement skipped: %s", exc)
             result.skipped.append(f"{name}: {exc}")
@@ -139,3 +154,78 @@ def _load_pls(session: Session, folder: Path, owner: Viewer, result: DemoResult)
     pls.add_dataset(session, owner, project.id, "data.csv", data.read_bytes(), "text/csv")
     pls.set_model_text(session, owner, project.id, model.read_text(encoding="utf-8"))
     result.loaded.append("PLS project umkm-pamulang")
+
+
+def _store_signatures(session: Session, version: AgreementVersion, loaded: SlaAgreement) -> int:
+    """Store the agreement's dated signatures on ``version`` (signed at midnight, the agreement's time zone).
+
+    The signer is named as written; no account signed, so ``user_id`` stays empty.  Undated signatures in
+    the YAML are places for a signature, not signatures, and are skipped.
+    """
+    tz = zone(loaded.timezone)
+    count = 0
+    for sig in loaded.signatures:
+        if sig.signed_at is None or sig.party not in agreements.PARTIES:
+            continue
+        session.add(
+            Signature(
+                version_id=version.id,
+                party=sig.party,
+                signer_name=sig.name,
+                signer_role=sig.role,
+                content_hash=version.content_hash,
+                signed_at=datetime.combine(sig.signed_at, time(0, 0), tzinfo=tz),
+            )
+        )
+        count += 1
+    session.flush()
+    return count
+
+
+def _load_claims(session: Session, folder: Path, result: DemoResult) -> None:
+    """File the example claims under their agreement with the CSV's times (local to the agreement)."""
+    filename, slug, stream, currency = CLAIMS
+    path = folder / filename
+    found = next((a for a in agreements.list_agreements(session, SYSTEM) if a.slug == slug), None)
+    if not path.is_file() or found is None:
+        result.skipped.append(f"{filename} (missing file or agreement {slug})")
+        return
+    tz = zone(agreements.validate_agreement(session, found.versions[-1].yaml_text, f"{slug}.yaml").timezone)
+    try:
+        rows = _csv_rows(path)
+        with session.begin_nested():  # all claims or none
+            _file_claims(session, found.id, rows, stream, currency, tz, filename)
+        result.loaded.append(f"{len(rows)} claims")
+    except (UkurError, ValueError, KeyError, TypeError) as exc:
+        result.skipped.append(f"{filename}: {exc}")
+
+
+def _file_claims(
+    session: Session,
+    agreement_id: int,
+    rows: list[dict[str, str | None]],
+    stream: str,
+    currency: str,
+    tz: ZoneInfo,
+    filename: str,
+) -> None:
+    for row in rows:
+        claim = claims.file_claim(
+            session,
+            SYSTEM,
+            agreement_id,
+            kind=row.get("type") or "claim",
+            stream=stream,
+            record_id=row.get("record_id"),
+            amount=row.get("amount"),
+            currency=currency,
+            description=f"{row.get('id') or ''} ({filename})",
+        )
+        claim.filed_at = claim.events[0].at = parse_utc(str(row["filed_at"]), tz)
+        decision = CLAIM_STATUS.get((row.get("status") or "").strip().lower())
+        if decision is not None:
+            claims.move_claim(session, SYSTEM, claim.id, decision)
+            answered = row.get("responded_at")
+            if answered:
+                claim.responded_at = claim.events[-1].at = parse_utc(answered, tz)
+    session.flush()
