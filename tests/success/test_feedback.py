@@ -88,3 +88,16 @@ def test_nps_score_bounds(values):
     assert score == pytest.approx(
         100 * (sum(v >= 9 for v in values) - sum(v <= 6 for v in values)) / len(values)
     )
+
+
+def test_feedback_answer_from_a_form():
+    from ukur.success import feedback_answer
+
+    row = feedback_answer({"csat": "4", "nps": "9", "comment": " cepat "}, agreement="gold", record_id="KX1")
+    assert row["csat"] == 4.0 and row["nps"] == 9.0 and np.isnan(row["effort"])
+    assert row["comment"] == "cepat" and row["record_id"] == "KX1" and "submitted_at" not in row
+    with pytest.raises(DataError, match="nps must be") as info:
+        feedback_answer({"nps": "12"}, agreement="gold")
+    assert (info.value.field, info.value.line) == ("nps", None)
+    with pytest.raises(DataError, match="without any answer"):
+        feedback_answer({"comment": "hanya komentar"}, agreement="gold")

@@ -24,7 +24,7 @@ from ukur.success.experience import (
     experience,
     record_outcomes,
 )
-from ukur.success.feedback import feedback_questionnaire, nps_score, validate_feedback
+from ukur.success.feedback import feedback_answer, feedback_questionnaire, nps_score, validate_feedback
 from ukur.success.linking import DEFAULT_HYPOTHESES, Linking, customer_rows, default_model, link
 from ukur.success.retention import Retention, monthly_fee, retention
 from ukur.success.split import SplitResult, satisfaction_split, welch_interval
@@ -49,6 +49,7 @@ __all__ = [
     "default_model",
     "evaluate_customers",
     "experience",
+    "feedback_answer",
     "feedback_questionnaire",
     "link",
     "monthly_fee",

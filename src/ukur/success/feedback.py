@@ -37,6 +37,7 @@ __all__ = [
     "ANSWERS",
     "FEEDBACK_COLUMNS",
     "RANGES",
+    "feedback_answer",
     "feedback_questionnaire",
     "nps_score",
     "validate_feedback",
@@ -172,3 +173,35 @@ def validate_feedback(
     result = out[FEEDBACK_COLUMNS + [c for c in items if c not in FEEDBACK_COLUMNS]].copy()
     result.attrs["source"] = source
     return result
+
+
+def feedback_answer(
+    form: Mapping[str, object],
+    *,
+    agreement: str,
+    record_id: str | None = None,
+    customer: str | None = None,
+    items: Iterable[str] = (),
+    source: str = "feedback form",
+) -> dict[str, object]:
+    """One submitted feedback form (text values as a web form sends them) checked like a feedback row.
+
+    Returns the row as a dict with :data:`FEEDBACK_COLUMNS` (numbers as floats, NaN for blanks, no
+    ``submitted_at``: the caller stamps the time it stores); raises :class:`~ukur.errors.DataError`
+    naming the field for an out-of-range or missing answer.  Whether the link's token was already used
+    is the caller's (the store's) concern.
+    """
+    items = tuple(items)
+    row: dict[str, object] = {"agreement": agreement, "record_id": record_id, "customer": customer}
+    for name in (*ANSWERS, *items, "comment", "respondent"):
+        value = form.get(name)
+        row[name] = None if value is None or str(value).strip() == "" else str(value).strip()
+    frame = pd.DataFrame([row])
+    try:
+        checked = validate_feedback(frame, items=items, source=source)
+    except DataError as error:  # a form has fields, not lines
+        raise DataError(error.message, source=source, field=error.field) from None
+    checked.attrs = {}
+    out = checked.iloc[0].to_dict()
+    out.pop("submitted_at", None)
+    return {str(k): v for k, v in out.items()}
