@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import yaml
 
 from ukur.report.sla_document import SECTION_KEYS, build_document
 from ukur.report.sla_document_text import LABELS
@@ -92,6 +93,13 @@ def test_pdf_sections_footer_draft_and_layout(tmp_path, render, lang, signed):
     code = 1 if lang == "en" else 0
     positions = [flat.find(f"{i}. {LABELS[k][code]}") for i, k in enumerate(SECTION_KEYS, start=1)]
     assert -1 not in positions and positions == sorted(positions)
+    # Every goal, credit threshold and credit of the YAML is printed (read back from the PDF's text).
+    printed = {float(n.replace(".", "").replace(",", ".")) if lang != "en" else float(n.replace(",", ""))
+               for n in re.findall(r"([\d.,]+) %", flat)}  # fmt: skip
+    raw = yaml.safe_load(text)
+    shares = [o["goal"] for o in raw["objectives"]]
+    shares += [v for p in raw["penalties"] for t in p["credits"] for v in (t["below"], t["credit"])]
+    assert {float(str(v).rstrip("%")) for v in shares} <= printed
     pages = _pages(path)
     digest = content_hash(text)
     for width, height, words in pages:
