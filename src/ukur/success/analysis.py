@@ -162,7 +162,18 @@ def analyze(
     )
     now = evaluated[0].compliance.as_of if evaluated else pd.Timestamp.now("UTC").tz_localize(None)
     outcomes = record_outcomes(evaluated)
-    known = {a.id: outcomes.loc[outcomes["agreement"] == a.id, "record_id"].tolist() for a in agreements}
+    # feedback may name any record of the streams the agreement reads, also one outside the evaluated dates
+    known = {
+        a.id: np.concatenate(
+            [
+                np.strings.strip(records[s]["id"].astype(str).to_numpy(dtype=str))
+                for s in a.streams
+                if s in records
+            ]
+            or [np.array([], dtype=str)]
+        )
+        for a in agreements
+    }
     items = [c for c in feedback.columns if c not in FEEDBACK_COLUMNS]
     fb = validate_feedback(
         feedback, agreements=[a.id for a in agreements], records=known, items=items, timezone=tz

@@ -165,7 +165,10 @@ def validate_feedback(
         row = int(np.flatnonzero(twice)[0])
         raise fail(row, f"record {out['record_id'].iloc[row]!r} already has feedback", "record_id")
     if records is not None:
-        known_keys = [f"{a}\x1f{r}" for a, ids in records.items() for r in ids]
+        known_keys = np.concatenate(
+            [np.char.add(f"{a}\x1f", np.asarray(list(ids), dtype=str)) for a, ids in records.items()]
+            or [np.array([], dtype=str)]
+        )
         unknown_record = linked & ~keys.isin(known_keys).to_numpy()
         if unknown_record.any():
             row = int(np.flatnonzero(unknown_record)[0])
