@@ -1,8 +1,9 @@
 """Agreements, their append-only versions, signatures and the diff between two versions.
 
 An upload is the YAML text exactly as written; its ``id`` names the agreement (creating it on first
-upload, adding a version afterwards), its SHA-256 is stored beside it and is what a party signs.  A
-signed version is never edited: a change is a new version.  Every read takes a
+upload, adding a version afterwards); the SHA-256 of its canonical YAML (:func:`ukur.sla.diff.content_hash`,
+the hash the contract document prints) is stored beside it and is what a party signs.  A signed version is
+never edited: a change is a new version, and only the newest version can be signed.  Every read takes a
 :class:`~ukur.store.access.Viewer` and sees only what :func:`~ukur.store.access.org_filter` allows.
 """
 
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 from ukur.errors import AgreementError, UkurError
 from ukur.sla import Agreement as SlaAgreement
 from ukur.sla import AgreementRegistry
+from ukur.sla.diff import content_hash as sla_content_hash
 from ukur.store import audit
 from ukur.store.access import Viewer, ensure_can_edit_sla, not_found, org_filter
 from ukur.store.errors import ConflictError, PermissionDenied
@@ -42,7 +44,7 @@ MAX_AGREEMENT_BYTES = 1_000_000
 
 
 def content_hash(text: str) -> str:
-    """SHA-256 (hex) of the UTF-8 text: what a printed copy is matched against and what is signed."""
+    """SHA-256 (hex) of the UTF-8 text as written (stored versions carry :func:`ukur.sla.diff.content_hash`)."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -154,7 +156,7 @@ def upload_agreement(
         audit.log(session, viewer, "create", "agreement", agreement.id, slug=slug)
         number = 1
     else:
-        digest = content_hash(text)
+        digest = sla_content_hash(loaded)
         latest = session.scalar(
             select(AgreementVersion)
             .where(AgreementVersion.agreement_id == agreement.id)
@@ -170,7 +172,7 @@ def upload_agreement(
         agreement_id=agreement.id,
         number=number,
         yaml_text=text,
-        content_hash=content_hash(text),
+        content_hash=sla_content_hash(loaded),
         note=note.strip(),
         author_id=viewer.user_id,
     )
@@ -234,6 +236,15 @@ def sign_version(
 ) -> Signature:
     """Sign version ``number`` for ``party``: provider roles sign for the provider, customers for their side."""
     version = get_version(session, viewer, agreement_id, number)
+    newest = session.scalar(
+        select(func.max(AgreementVersion.number)).where(AgreementVersion.agreement_id == agreement_id)
+    )
+    if newest is not None and number != newest:
+        raise ConflictError(
+            f"version {number} is outdated: version {newest} succeeded it, so only version {newest} "
+            "can be signed",
+            field="version",
+        )
     if party not in PARTIES:
         raise UkurError(f"party must be one of {', '.join(PARTIES)}", field="party")
     if (party == "provider") != viewer.is_provider:
