@@ -1,0 +1,290 @@
+"""Who sees what, by enumeration: every route of the app, as every role, against two organisations' data.
+
+The routes come from the router (``app.routes``), not from a hand list, so a route added later that
+nobody classified fails :func:`test_every_route_is_classified` with a message saying where to classify it.
+
+Each route has one expected outcome per caller, in the order of :data:`CALLERS`:
+
+* ``o`` — allowed: the route ran (2xx, a redirect other than to the sign-in page, or an input error
+  400/409/422 that only an authorised caller can reach);
+* ``d`` — denied by role: 401 (API) or a redirect to ``/signin`` (pages) when anonymous, 403 when signed in;
+* ``h`` — hidden: 404, exactly like an object that does not exist.
+
+Object ids in the paths belong to organisation A (``customer`` is its user, ``customer_b`` the other
+organisation's), to the researcher (PLS projects, runs, jobs) or to customer A's account (API token).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.routing import APIRoute
+from starlette.routing import Mount, Route
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", UserWarning)
+    from starlette.testclient import TestClient
+
+from tests.security.world import FullWorld, seed_full
+from tests.web.conftest import PASSWORD, csrf_of, sign_in
+from ukur.config import Settings
+from ukur.web import create_app
+
+CALLERS = ("anonymous", "admin", "staff", "customer", "customer_b", "researcher")
+
+# (method, path) -> outcome per caller, in the order of CALLERS.
+EXPECTED: dict[tuple[str, str], str] = {
+    # public
+    ("GET", "/signin"): "oooooo",
+    ("POST", "/signin"): "oooooo",
+    ("POST", "/signout"): "oooooo",
+    ("GET", "/lang/{code}"): "oooooo",
+    ("GET", "/healthz"): "oooooo",
+    ("GET", "/api/openapi.json"): "oooooo",
+    ("GET", "/api/docs"): "oooooo",
+    ("GET", "/docs/oauth2-redirect"): "oooooo",
+    ("MOUNT", "/static"): "oooooo",
+    # every signed-in user
+    ("GET", "/"): "dooooo",
+    ("GET", "/account"): "dooooo",
+    ("POST", "/account/tokens"): "dooooo",
+    ("POST", "/account/password"): "dooooo",
+    ("POST", "/account/tokens/{token_id}/revoke"): "dohohh",
+    ("GET", "/api/v1/me"): "dooooo",
+    ("GET", "/api/v1/tokens"): "dooooo",
+    ("DELETE", "/api/v1/tokens/{token_id}"): "dohohh",
+    # lists: filtered by the repositories (a researcher sees an empty list)
+    ("GET", "/agreements"): "dooooo",
+    ("GET", "/api/v1/agreements"): "dooooo",
+    ("GET", "/api/v1/streams"): "dooooo",
+    ("GET", "/api/v1/claims"): "dooooo",
+    # SLA objects of organisation A: provider and A's customer see them, everyone else gets 404
+    ("GET", "/agreements/{agreement_id}"): "dooohh",
+    ("GET", "/agreements/{agreement_id}/records/{record_id}"): "dooohh",
+    ("POST", "/agreements/{agreement_id}/versions/{number}/sign"): "dooohh",
+    ("POST", "/agreements/{agreement_id}/claims"): "dooohh",
+    ("GET", "/api/v1/agreements/{agreement_id}"): "dooohh",
+    ("GET", "/api/v1/agreements/{agreement_id}/versions/{number}"): "dooohh",
+    ("POST", "/api/v1/agreements/{agreement_id}/versions/{number}/signatures"): "dooohh",
+    ("GET", "/api/v1/agreements/{agreement_id}/evaluation"): "dooohh",
+    ("GET", "/api/v1/agreements/{agreement_id}/status"): "dooohh",
+    ("GET", "/api/v1/agreements/{agreement_id}/records/{record_id}/explanation"): "dooohh",
+    ("GET", "/api/v1/streams/{stream_id}/records"): "dooohh",
+    ("POST", "/api/v1/agreements/{agreement_id}/claims"): "dooohh",
+    # a redirect to the record page (which checks); it reveals nothing
+    ("GET", "/agreements/{agreement_id}/records"): "oooooo",
+    # SLA changes: provider roles only; a customer sees its own objects but may not change them (403)
+    ("POST", "/agreements"): "dooddd",
+    ("POST", "/api/v1/agreements"): "dooddd",
+    ("POST", "/agreements/{agreement_id}/records"): "doodhh",
+    ("POST", "/claims/{claim_id}/move"): "doodhh",
+    ("POST", "/api/v1/claims/{claim_id}/transitions"): "doodhh",
+    # ingest is refused by role before the organisation is looked up: the same 403 for every org id
+    ("POST", "/api/v1/organisations/{organisation_id}/streams/{stream}/records"): "dooddd",
+    ("POST", "/api/v1/organisations/{organisation_id}/streams/{stream}/statuses"): "dooddd",
+    # administration
+    ("GET", "/admin"): "dodddd",
+    ("GET", "/admin/audit"): "dodddd",
+    ("POST", "/admin/organisations"): "dodddd",
+    ("POST", "/admin/users"): "dodddd",
+    ("POST", "/admin/users/{user_id}"): "dodddd",
+    # PLS: researchers (their own projects) and admins
+    ("GET", "/pls"): "dodddo",
+    ("POST", "/pls"): "dodddo",
+    ("GET", "/pls/{project_id}"): "dodddo",
+    ("POST", "/pls/{project_id}/data"): "dodddo",
+    ("POST", "/pls/{project_id}/model"): "dodddo",
+    ("POST", "/pls/{project_id}/runs"): "dodddo",
+    ("GET", "/pls/{project_id}/runs/{run_id}"): "dodddo",
+    ("GET", "/pls/{project_id}/runs/{run_id}/results.json"): "dodddo",
+    ("GET", "/api/v1/pls/runs/{run_id}"): "dohhho",
+    # a job: its owner (the researcher) and provider-side users
+    ("GET", "/api/v1/jobs/{job_id}"): "doohho",
+}
+
+# Requests that end or change the caller's session run last, in this order.
+LAST = [("POST", "/account/password"), ("POST", "/signin"), ("POST", "/signout")]
+
+# Bodies of the state-changing requests: ("form" | "json" | "files", content), formatted with the ids.
+BODIES: dict[tuple[str, str], tuple[str, Any]] = {
+    ("POST", "/signin"): ("form", {"email": "walker@example.com", "password": PASSWORD}),
+    ("POST", "/account/tokens"): ("form", {"name": "walk"}),
+    ("POST", "/account/password"): ("form", {"password": "a new long password 42"}),
+    ("POST", "/agreements"): ("form", {"yaml_text": "id: walk\n"}),
+    ("POST", "/agreements/{agreement_id}/records"): ("form", {"stream": "shipments", "csv_text": "id\nK9\n"}),
+    ("POST", "/agreements/{agreement_id}/versions/{number}/sign"): ("form", {"signer_name": "Walker"}),
+    ("POST", "/agreements/{agreement_id}/claims"): ("form", {"kind": "late"}),
+    ("POST", "/claims/{claim_id}/move"): ("form", {"to_status": "in_review"}),
+    ("POST", "/admin/organisations"): ("form", {"name": "Toko W", "kind": "customer"}),
+    ("POST", "/admin/users"): ("form", {"email": "walk@example.com", "role": "staff"}),
+    ("POST", "/admin/users/{user_id}"): ("form", {"role": "researcher", "active": "on"}),
+    ("POST", "/pls"): ("form", {"name": "Walk"}),
+    ("POST", "/pls/{project_id}/data"): ("files", {"file": ("d.csv", b"x,y\n1,2\n2,3\n", "text/csv")}),
+    ("POST", "/pls/{project_id}/model"): ("form", {"model_text": "A =~ a1 + a2\nB =~ b1 + b2\nB ~ A\n"}),
+    ("POST", "/pls/{project_id}/runs"): ("form", {"dataset_id": "{dataset_id}"}),
+    ("POST", "/api/v1/agreements"): ("json", {"yaml": "id: walk\n"}),
+    ("POST", "/api/v1/agreements/{agreement_id}/versions/{number}/signatures"): (
+        "json",
+        {"signer_name": "Walker"},
+    ),
+    ("POST", "/api/v1/agreements/{agreement_id}/claims"): ("json", {"kind": "late"}),
+    ("POST", "/api/v1/claims/{claim_id}/transitions"): ("json", {"to_status": "in_review"}),
+    ("POST", "/api/v1/organisations/{organisation_id}/streams/{stream}/records"): ("json", [{"id": "W1"}]),
+    ("POST", "/api/v1/organisations/{organisation_id}/streams/{stream}/statuses"): (
+        "json",
+        [{"record_id": "KX1", "status": "held", "at": "2026-01-05T09:00:00+07:00"}],
+    ),
+}
+
+QUERIES: dict[tuple[str, str], str] = {("GET", "/agreements/{agreement_id}/records"): "?record_id=KX1"}
+
+
+def parameters(world: FullWorld) -> dict[str, Any]:
+    """A value for every path parameter: an object of organisation A, the researcher or customer A."""
+    base = world.base
+    return {
+        "agreement_id": base.agreement_a,
+        "number": 1,
+        "record_id": world.record_id,
+        "claim_id": world.claim_id,
+        "token_id": world.token_id,
+        "user_id": base.users["researcher"],
+        "organisation_id": base.org_a,
+        "stream": "shipments",
+        "stream_id": world.stream_id,
+        "project_id": world.project_id,
+        "dataset_id": world.dataset_id,
+        "run_id": world.run_id,
+        "job_id": world.job_id,
+        "code": "id",
+    }
+
+
+def routes(app: Any) -> list[tuple[str, str]]:
+    """(method, path) of every route of ``app``; mounts as ``("MOUNT", path)``; HEAD is GET's twin."""
+    found: list[tuple[str, str]] = []
+    for route in app.routes:
+        if isinstance(route, Mount):
+            found.append(("MOUNT", route.path))
+        elif isinstance(route, APIRoute | Route):
+            found.extend((m, route.path) for m in sorted(route.methods or ()) if m != "HEAD")
+    return found
+
+
+def outcome(response: Any, route: tuple[str, str]) -> str:
+    status = response.status_code
+    if route == ("POST", "/signout") and status == 303:
+        return "o"  # signing out leads to the sign-in page on purpose
+    if status == 404:
+        return "h"
+    if status in (401, 403):
+        return "d"
+    if status in (302, 303, 307) and response.headers.get("location", "").startswith("/signin"):
+        return "d"
+    if status < 400 or status in (400, 409, 422):
+        return "o"
+    return f"unexpected {status}"
+
+
+@pytest.fixture(scope="module")
+def full_world(tmp_path_factory: pytest.TempPathFactory) -> FullWorld:
+    return seed_full(f"sqlite:///{tmp_path_factory.mktemp('walk') / 'walk.db'}")
+
+
+@pytest.fixture
+def fresh_world(tmp_path: Any) -> FullWorld:
+    return seed_full(f"sqlite:///{tmp_path / 'walk.db'}")
+
+
+def client_for(world: FullWorld) -> Iterator[TestClient]:
+    app = create_app(Settings(database_url=world.base.url, job_lease_seconds=5))
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield client
+
+
+def test_every_route_is_classified(full_world: FullWorld) -> None:
+    app = create_app(Settings(database_url=full_world.base.url))
+    unclassified = [r for r in routes(app) if r not in EXPECTED]
+    assert not unclassified, (
+        f"routes nobody classified: {unclassified}; add each to EXPECTED in "
+        "tests/security/test_route_enumeration.py with the status every caller should get "
+        "(and a request body in BODIES for a state-changing route)"
+    )
+    missing = [
+        p for _, path in routes(app) for p in _path_parameters(path) if p not in parameters(full_world)
+    ]
+    assert not missing, f"path parameters without a seeded value: {missing}; add them to parameters()"
+    assert all(len(v) == len(CALLERS) and set(v) <= set("odh") for v in EXPECTED.values())
+
+
+def _path_parameters(path: str) -> list[str]:
+    return [part[1:-1].split(":")[0] for part in path.split("/") if part.startswith("{")]
+
+
+def _request(client: TestClient, method: str, path: str, world: FullWorld, csrf: str) -> Any:
+    values = parameters(world)
+    url = path.format(**values) + QUERIES.get((method, path), "")
+    if method == "GET":
+        return client.get(url, follow_redirects=False)
+    kind, content = BODIES.get((method, path), ("form", {}))
+    if kind == "form":
+        content = {k: str(v).format(**values) for k, v in content.items()}
+    headers = {"X-CSRF-Token": csrf}
+    if kind == "json":
+        return client.request(method, url, json=content, headers=headers, follow_redirects=False)
+    if kind == "files":
+        return client.request(method, url, files=content, headers=headers, follow_redirects=False)
+    return client.request(method, url, data=content, headers=headers, follow_redirects=False)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("caller", CALLERS)
+def test_every_route_as_every_caller(caller: str, fresh_world: FullWorld) -> None:
+    """Each caller walks every classified route (reads first, then changes, session-ending ones last)."""
+    column = CALLERS.index(caller)
+    for client in client_for(fresh_world):
+        if caller != "anonymous":
+            sign_in(client, caller)
+        csrf = csrf_of(client, "/account")  # anonymous callers land on the sign-in page, which has one
+        walk = [r for r in routes(client.app) if r in EXPECTED and r[0] != "MOUNT" and r not in LAST]
+        walk.sort(key=lambda r: r[0] != "GET")
+        wrong = []
+        for method, path in walk + [r for r in LAST if r in EXPECTED]:
+            if (method, path) in LAST:
+                csrf = csrf_of(client, "/account")  # a new password or sign-in starts a new session
+            response = _request(client, method, path, fresh_world, csrf)
+            got, want = outcome(response, (method, path)), EXPECTED[(method, path)][column]
+            if got != want:
+                wrong.append(f"{method} {path}: expected {want}, got {got} ({response.status_code})")
+        static = client.get("/static/" + _some_static_file(), follow_redirects=False)
+        assert static.status_code == 200
+        assert not wrong, f"{caller}:\n" + "\n".join(wrong)
+
+
+def _some_static_file() -> str:
+    from pathlib import Path
+
+    import ukur.web
+
+    static = Path(ukur.web.__file__).parent / "static"
+    return sorted(p.relative_to(static).as_posix() for p in static.rglob("*") if p.is_file())[0]
+
+
+ORG_A_OBJECTS = {"agreement_id", "record_id", "claim_id", "stream_id", "organisation_id"}
+
+
+def test_another_organisations_customer_gets_404_for_every_object_of_organisation_a() -> None:
+    """Pages and API alike; a 403 is allowed only where organisation A's own customer gets it too
+    (a refusal by role that comes before any lookup and is the same for every id)."""
+    col_a, col_b = CALLERS.index("customer"), CALLERS.index("customer_b")
+    leaks = [
+        (key, expected)
+        for key, expected in EXPECTED.items()
+        if ORG_A_OBJECTS & set(_path_parameters(key[1]))
+        and key != ("GET", "/agreements/{agreement_id}/records")
+        and not (expected[col_b] == "h" or expected[col_b] == expected[col_a] == "d")
+    ]
+    assert not leaks, f"organisation B may reach organisation A's objects: {leaks}"
