@@ -109,6 +109,16 @@ def test_termination_right_must_name_an_objective_and_fit_in_its_windows():
         load(BASE.replace("breached: 2, of: 3", "breached: 4, of: 3"))
 
 
+def test_maintenance_needs_an_effective_start_and_runs_two_years_without_an_end():
+    with pytest.raises(AgreementError, match="needs the agreement's effective dates"):
+        load(BASE.replace("effective: {from: 2026-01-01, to: 2026-12-31}\n", ""))
+    open_ended = load(
+        BASE.replace("effective: {from: 2026-01-01, to: 2026-12-31}", "effective: {from: 2026-01-01}")
+    )
+    windows = {e.id: e for e in open_ended.exclusions}["planned-maintenance"].windows
+    assert len(windows) == 52 + 52 and windows[-1].start == datetime(2027, 12, 25, 18, 0)
+
+
 def test_bad_recurrence_rule_is_an_error():
     with pytest.raises(AgreementError, match="BYDAY"):
         load(BASE.replace("FREQ=WEEKLY;BYDAY=SU", "FREQ=WEEKLY;BYDAY=XX"))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
@@ -243,6 +244,12 @@ def attach_contract(agreement: Agreement, doc: Document, parent: Agreement | Non
         return agreement
     exclusions = agreement.exclusions
     if contract.maintenance is not None:
+        if agreement.effective_from is None:
+            raise doc.error(
+                "planned maintenance needs the agreement's effective dates (effective: {from: YYYY-MM-DD}) "
+                "to place its windows",
+                ("contract", "maintenance"),
+            )
         exclusion = _maintenance_exclusion(agreement, contract.maintenance)
         exclusions = (*(e for e in exclusions if e.id != exclusion.id), exclusion)
     return dataclasses.replace(agreement, contract=contract, exclusions=exclusions)
@@ -426,10 +433,15 @@ def _contact(raw: dict[str, Any]) -> Contact:
 
 
 def _maintenance_exclusion(agreement: Agreement, m: Maintenance) -> Exclusion:
-    """The maintenance windows between the effective dates (or the current and next year without them)."""
-    today = pd.Timestamp.now(tz="UTC").date()
-    first = agreement.effective_from or today.replace(month=1, day=1)
-    last = agreement.effective_to or today.replace(year=today.year + 1, month=12, day=31)
+    """The maintenance windows between the effective dates (two years from the start when it has no end).
+
+    Deterministic on purpose: the windows depend on the agreement alone, never on today's date.
+    """
+    first = agreement.effective_from
+    assert first is not None  # checked by attach_contract
+    last = agreement.effective_to or date(first.year + 2, 1, 1) + (
+        first - date(first.year, 1, 1)
+    ) - timedelta(days=1)
     starts = expand_rule(m.rule, first, last, timezone=agreement.timezone)
     assert m.duration.seconds is not None
     stops = starts + np.timedelta64(int(m.duration.seconds), "s")
