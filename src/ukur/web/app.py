@@ -36,14 +36,23 @@ from ukur.web.middleware import (
     UploadLimitMiddleware,
     human_size,
 )
-from ukur.web.routes import admin, agreements, api, auth, pages, pls
+from ukur.web.security import SignInLimitMiddleware
+from ukur.web.routes import admin, agreements, api, auth, pages, pls, pls_editor
 from ukur.web.session import SessionMiddleware
 
 __all__ = ["ROUTERS", "create_app"]
 
 log = logging.getLogger("ukur.web")
 HERE = Path(__file__).parent
-ROUTERS = (auth.router, pages.router, agreements.router, admin.router, pls.router, api.router)
+ROUTERS = (
+    auth.router,
+    pages.router,
+    agreements.router,
+    admin.router,
+    pls.router,
+    pls_editor.router,
+    api.router,
+)
 
 
 def _templates() -> Jinja2Templates:
@@ -89,6 +98,7 @@ def create_app(settings: Settings, *, queue: JobQueue | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.ukur = UkurState(settings=settings, sessions=sessions, queue=job_queue, templates=_templates())
+    app.add_middleware(SignInLimitMiddleware)
     app.add_middleware(RequestLogMiddleware)
     app.add_middleware(
         SessionMiddleware,
