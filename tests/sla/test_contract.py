@@ -8,6 +8,8 @@ from datetime import datetime
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ukur.errors import AgreementError
 from ukur.sla import evaluate, load_agreement
@@ -210,3 +212,24 @@ def test_termination_right_is_triggered_from_an_evaluation():
     assert status.loc[0, "windows"] == 3
     assert status.loc[0, "missed_windows"] == ["2026-01", "2026-02"]
     assert bool(status.loc[0, "triggered"])
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(["id", "en", "jv", "su"]),
+        st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1, max_size=40).filter(
+            lambda s: s.strip() == s and s != ""
+        ),
+        min_size=1,
+        max_size=3,
+    )
+)
+def test_any_clause_text_round_trips_through_dump(texts):
+    a = load()
+    assert a.contract is not None
+    changed = dataclasses.replace(
+        a, contract=dataclasses.replace(a.contract, purpose=Text(tuple(texts.items())))
+    )
+    again = load(dump_agreement(changed))
+    assert again.contract is not None and again.contract.purpose == Text(tuple(texts.items()))
