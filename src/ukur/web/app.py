@@ -36,8 +36,8 @@ from ukur.web.middleware import (
     UploadLimitMiddleware,
     human_size,
 )
-from ukur.web.security import SignInLimitMiddleware
 from ukur.web.routes import admin, agreements, api, auth, pages, pls, pls_editor
+from ukur.web.security import SignInLimitMiddleware
 from ukur.web.session import SessionMiddleware
 
 __all__ = ["ROUTERS", "create_app"]
