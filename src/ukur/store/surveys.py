@@ -68,6 +68,7 @@ __all__ = [
     "include",
     "list_surveys",
     "questionnaire_of",
+    "response_count",
     "set_state",
     "submit_response",
     "token_counts",
@@ -175,6 +176,12 @@ def create_tokens(session: Session, viewer: Viewer, survey_id: int, count: int) 
     session.flush()
     audit.log(session, viewer, "create", "survey_tokens", survey.id, count=count)
     return tokens
+
+
+def response_count(session: Session, survey: Survey) -> int:
+    """How many responses a survey the caller has already fetched holds."""
+    query = select(func.count(SurveyResponse.id)).where(SurveyResponse.survey_id == survey.id)
+    return int(session.scalar(query) or 0)
 
 
 def token_counts(session: Session, survey: Survey) -> tuple[int, int]:
