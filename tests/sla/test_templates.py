@@ -69,6 +69,9 @@ def test_template_validates_round_trips_and_is_bilingual(name, type, lang):
     assert agreement.type.value == type
     assert agreement.effective_from == START and agreement.effective_to == date(2027, 12, 31)
     assert agreement.draft
+    roles = {s.party: s.role for s in agreement.signatures}
+    assert roles["provider"] and roles["customer"]
+    assert len(agreement.signatures) == 2
     assert agreement.contract is not None and agreement.contract.overview is not None
     assert set(agreement.contract.overview.languages) == {"id", "en"}
     assert language_warnings(agreement) == ()

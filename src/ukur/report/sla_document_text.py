@@ -156,7 +156,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "footer": ("{id} · versi {v} · SHA-256 {h}", "{id} · version {v} · SHA-256 {h}"),
     "always": ("24 jam sehari, 7 hari seminggu", "24 hours a day, 7 days a week"),
     "closed_on": ("tutup pada {x}", "closed on {x}"),
-    "holidays": ("hari libur {c} (kategori {k})", "public holidays of {c} (categories {k})"),
+    "holidays": (
+        "hari libur {c} (kategori {k}; sumber: paket Python holidays)",
+        "public holidays of {c} (categories {k}; source: the Python holidays package)",
+    ),
     "and": ("dan", "and"),
     "none_listed": ("Tidak ada.", "None."),
 }
