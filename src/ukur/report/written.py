@@ -131,7 +131,8 @@ def _discriminant(result: PLSResult, lg: Lang, boot: BootstrapResult | None) -> 
         for j in range(len(names))
         if np.nanmax(np.abs(np.concatenate([fl[j + 1 :, j], fl[j, :j]])), initial=0.0) > fl[j, j]
     ]
-    ht = result.htmt.where(np.triu(np.ones(result.htmt.shape, dtype=bool), 1)).stack()
+    # pandas 3's stack() keeps missing cells: drop them, so an undefined HTMT never becomes "the largest".
+    ht = result.htmt.where(np.triu(np.ones(result.htmt.shape, dtype=bool), 1)).stack().dropna()
     thr = lg.num(rules.HTMT_MAX, 2)
     if _en(lg):
         text = "Discriminant validity. "
@@ -154,7 +155,7 @@ def _discriminant(result: PLSResult, lg: Lang, boot: BootstrapResult | None) -> 
     if ht.empty:
         return text
     a, b = (str(x) for x in ht.idxmax())  # type: ignore[union-attr]
-    top = float(ht.to_numpy(dtype=float).max())
+    top = float(ht.loc[(a, b)])
     ok = top < rules.HTMT_MAX
     ci = ""
     if boot is not None and not boot.htmt.empty and (a, b) in boot.htmt.index:
