@@ -36,7 +36,7 @@ from ukur.web.middleware import (
     UploadLimitMiddleware,
     human_size,
 )
-from ukur.web.routes import admin, agreements, api, auth, pages, pls, pls_editor
+from ukur.web.routes import admin, agreements, api, auth, changes, pages, pls, pls_editor
 from ukur.web.security import SignInLimitMiddleware
 from ukur.web.session import SessionMiddleware
 
@@ -48,6 +48,8 @@ ROUTERS = (
     auth.router,
     pages.router,
     agreements.router,
+    changes.router,
+    changes.api_router,
     admin.router,
     pls.router,
     pls_editor.router,
