@@ -36,7 +36,18 @@ from ukur.web.middleware import (
     UploadLimitMiddleware,
     human_size,
 )
-from ukur.web.routes import admin, agreements, api, auth, changes, pages, pls, pls_editor
+from ukur.web.routes import (
+    admin,
+    agreements,
+    api,
+    auth,
+    changes,
+    pages,
+    pls,
+    pls_editor,
+    respond,
+    survey,
+)
 from ukur.web.security import SignInLimitMiddleware
 from ukur.web.session import SessionMiddleware
 
@@ -53,6 +64,8 @@ ROUTERS = (
     admin.router,
     pls.router,
     pls_editor.router,
+    survey.router,
+    respond.router,
     api.router,
 )
 
