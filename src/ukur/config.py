@@ -77,6 +77,21 @@ SETTINGS: tuple[Setting, ...] = (
         "en",
         "Language when neither the user nor the browser chooses one: en or id.",
     ),
+    Setting(
+        "smtp_host",
+        "UKUR_SMTP_HOST",
+        None,
+        "SMTP server for reminder e-mails; unset: reminders are not mailed.",
+    ),
+    Setting(
+        "smtp_port",
+        "UKUR_SMTP_PORT",
+        25,
+        "Port of the SMTP server (465: TLS from the start; else STARTTLS if offered).",
+    ),
+    Setting("smtp_user", "UKUR_SMTP_USER", None, "SMTP user name (no login when unset)."),
+    Setting("smtp_password", "UKUR_SMTP_PASSWORD", None, "SMTP password."),
+    Setting("smtp_from", "UKUR_SMTP_FROM", "ukur@localhost", "Sender address of reminder e-mails."),
 )
 
 
@@ -95,6 +110,11 @@ class Settings:
     job_lease_seconds: float = 60.0
     log_level: str = "INFO"
     default_language: str = "en"
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_user: str | None = None
+    smtp_password: str | None = field(default=None, repr=False)
+    smtp_from: str = "ukur@localhost"
     ephemeral_secret: str = field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)
 
     def with_(self, **changes: Any) -> Settings:

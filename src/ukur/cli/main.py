@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import typer
 
 from ukur import __version__
-from ukur.cli import db, pls, serve, sla, survey, users, worker
+from ukur.cli import db, pls, reminders, serve, sla, survey, users, worker
 from ukur.errors import UkurError
 
 app = typer.Typer(
@@ -27,6 +27,7 @@ app.add_typer(sla.app, name="sla")
 app.add_typer(survey.app, name="survey")
 app.add_typer(db.app, name="db")
 app.add_typer(users.app, name="users")
+app.add_typer(reminders.app, name="reminders")
 app.command("serve")(serve.serve)
 app.command("worker")(worker.worker)
 

@@ -27,6 +27,7 @@ from ukur.jobs.backends import make_queue
 from ukur.jobs.base import JobQueue, registry
 from ukur.jobs.local import ThreadJobQueue
 from ukur.jobs.pls_run import register_pls_run
+from ukur.reminders import register_reminders
 from ukur.store import make_engine, make_session_factory, migrate
 from ukur.web.deps import UkurState
 from ukur.web.errors import install_error_handlers
@@ -86,6 +87,7 @@ def create_app(settings: Settings, *, queue: JobQueue | None = None) -> FastAPI:
     if queue is None:
         kinds = registry.copy()  # kinds bound to this app's database stay with this app
         register_pls_run(kinds, sessions)
+        register_reminders(kinds, sessions, settings)
         queue = make_queue(  # UKUR_QUEUE_URL: Redis and `ukur worker`; else threads of this process
             sessions, kinds, workers=settings.job_workers, lease_seconds=settings.job_lease_seconds
         )

@@ -22,6 +22,8 @@ from ukur.store import accounts, agreements, claims, compliance, records
 from ukur.store.access import ensure_can_edit_sla
 from ukur.store.errors import NotFoundError, PermissionDenied
 from ukur.store.models import Organisation
+from ukur.store.reminders import due_reminders
+from ukur.store.types import utcnow
 from ukur.web.deps import CsrfProtected, SessionDep, ViewerDep, flash, render
 
 router = APIRouter(include_in_schema=False, dependencies=[CsrfProtected])
@@ -43,6 +45,7 @@ def _list_page(
         orgs=_org_names(db),
         customers=customers,
         form=form,
+        reminders=due_reminders(db, viewer, today=utcnow().date()),
     )
 
 
