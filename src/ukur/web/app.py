@@ -37,18 +37,7 @@ from ukur.web.middleware import (
     UploadLimitMiddleware,
     human_size,
 )
-from ukur.web.routes import (
-    admin,
-    agreements,
-    api,
-    auth,
-    changes,
-    pages,
-    pls,
-    pls_editor,
-    respond,
-    survey,
-)
+from ukur.web.routes import admin, agreements, api, auth, changes, pages, pls, pls_editor, reports, respond, survey
 from ukur.web.security import SignInLimitMiddleware
 from ukur.web.session import SessionMiddleware
 
@@ -67,6 +56,8 @@ ROUTERS = (
     pls_editor.router,
     survey.router,
     respond.router,
+    reports.pls_router,
+    reports.sla_router,
     api.router,
 )
 
