@@ -37,7 +37,19 @@ from ukur.web.middleware import (
     UploadLimitMiddleware,
     human_size,
 )
-from ukur.web.routes import admin, agreements, api, auth, changes, pages, pls, pls_editor, reports, respond, survey
+from ukur.web.routes import (
+    admin,
+    agreements,
+    api,
+    auth,
+    changes,
+    pages,
+    pls,
+    pls_editor,
+    reports,
+    respond,
+    survey,
+)
 from ukur.web.security import SignInLimitMiddleware
 from ukur.web.session import SessionMiddleware
 
