@@ -219,3 +219,14 @@ def test_sla_report_is_404_for_another_organisation_and_400_for_a_bad_period(shi
     bad = customer.get(f"/agreements/{world.agreement_a}/report.html?period=januari")
     assert bad.status_code == 400
     assert customer.get(f"/agreements/{world.agreement_a}/report.html").status_code == 422
+
+
+def test_the_pages_offer_the_downloads(shipments, as_role, world):
+    page = as_role("customer").get(f"/agreements/{world.agreement_a}?period=2026-01").text
+    for fmt in ("html", "xlsx", "pdf"):
+        assert f'formaction="/agreements/{world.agreement_a}/report.{fmt}"' in page
+    assert 'name="period" value="2026-01"' in page
+    researcher = as_role("researcher")
+    run_url, _ = _finished_run(researcher, bootstrap=0)
+    run_page = researcher.get(run_url).text
+    assert all(f'formaction="{run_url}/report.{fmt}"' in run_page for fmt in ("html", "xlsx", "docx"))
