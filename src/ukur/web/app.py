@@ -51,6 +51,7 @@ from ukur.web.routes import (
     respond,
     survey,
 )
+from ukur.web.routes import feedback, success
 from ukur.web.security import SignInLimitMiddleware
 from ukur.web.session import SessionMiddleware
 
@@ -72,6 +73,10 @@ ROUTERS = (
     respond.router,
     reports.pls_router,
     reports.sla_router,
+    feedback.router,
+    feedback.api_router,
+    success.router,
+    success.api_router,
     api.router,
 )
 

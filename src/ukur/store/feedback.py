@@ -1,0 +1,262 @@
+"""Customer feedback: one-answer links, the public submission, answers and the success analysis on them.
+
+Access rules (as everywhere, through :func:`~ukur.store.access.org_filter`): the provider's staff make
+links and see every answer; a customer's users see only the answers of their own organisation (an answer
+belongs to the customer organisation of its link, else of its agreement); anything else is a 404.  The
+public form reaches a link only by its token, whose SHA-256 is all that is stored; the token is good for
+one answer (a second submission is a :class:`~ukur.store.errors.ConflictError`, also when two race,
+because ``feedback_answers.link_id`` is UNIQUE).
+
+:func:`success_for` runs :func:`ukur.success.analyze` on a visible agreement's stored records, status
+histories, claims and the answers the viewer may see, so a customer's success figures are computed from
+its own feedback only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import secrets
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ukur.errors import UkurError
+from ukur.store import audit
+from ukur.store.access import Viewer, ensure_can_edit_sla, not_found, org_filter
+from ukur.store.agreements import get_agreement, validate_agreement
+from ukur.store.compliance import claims_frame, status_frames, stream_frames
+from ukur.store.errors import ConflictError, NotFoundError
+from ukur.store.models import Organisation
+from ukur.store.models_feedback import FeedbackAnswer, FeedbackLink
+from ukur.store.models_sla import Agreement, Record, RecordStream
+from ukur.store.timestamps import zone
+from ukur.store.types import utcnow
+from ukur.success import Success, analyze, feedback_answer
+from ukur.success.feedback import ANSWERS, FEEDBACK_COLUMNS
+
+__all__ = [
+    "answer_dict",
+    "create_link",
+    "feedback_frame",
+    "link_by_token",
+    "list_answers",
+    "list_links",
+    "submit_answer",
+    "success_for",
+]
+
+TOKEN_PREFIX = "fb_"
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_link(
+    session: Session,
+    viewer: Viewer,
+    agreement_id: int,
+    *,
+    record_id: str | None = None,
+    customer_org_id: int | None = None,
+) -> tuple[FeedbackLink, str]:
+    """A new one-answer link (provider roles only) and its token, which is shown once and never stored.
+
+    ``record_id`` (a stored record of the agreement's streams) makes it a per-record link; without it the
+    link is a periodic survey of the customer organisation (``customer_org_id``, default: the agreement's
+    customer organisation).
+    """
+    ensure_can_edit_sla(viewer)
+    agreement = get_agreement(session, viewer, agreement_id)
+    org_id = customer_org_id if customer_org_id is not None else agreement.customer_org_id
+    if org_id is not None:
+        org = session.get(Organisation, org_id)
+        if org is None or org.kind != "customer":
+            raise not_found("organisation", org_id)
+    record = (record_id or "").strip() or None
+    if record is not None:
+        loaded = validate_agreement(session, agreement.versions[-1].yaml_text, f"{agreement.slug}.yaml")
+        owner = agreement.customer_org_id or agreement.provider_org_id
+        found = session.scalar(
+            select(Record.id)
+            .join(RecordStream, RecordStream.id == Record.stream_id)
+            .where(
+                RecordStream.organisation_id == owner,
+                RecordStream.name.in_(list(loaded.streams)),
+                Record.record_id == record,
+            )
+        )
+        if found is None:
+            raise UkurError(f"agreement {agreement.slug} has no record {record!r}", field="record_id")
+        taken = session.scalar(
+            select(FeedbackLink.id).where(
+                FeedbackLink.agreement_id == agreement.id, FeedbackLink.record_id == record
+            )
+        )
+        if taken is not None:
+            raise ConflictError(f"record {record!r} already has a feedback link", field="record_id")
+    token = TOKEN_PREFIX + secrets.token_urlsafe(24)
+    link = FeedbackLink(
+        agreement_id=agreement.id,
+        customer_org_id=org_id,
+        record_id=record,
+        token_hash=_hash(token),
+        hint=token[:10],
+        created_by=viewer.user_id,
+    )
+    session.add(link)
+    session.flush()
+    audit.log(session, viewer, "create", "feedback_link", link.id, agreement=agreement.slug, record=record)
+    return link, token
+
+
+def list_links(session: Session, viewer: Viewer, agreement_id: int) -> list[FeedbackLink]:
+    """The links of a visible agreement that ``viewer`` may see (a customer: its organisation's)."""
+    get_agreement(session, viewer, agreement_id)
+    query = (
+        select(FeedbackLink)
+        .where(FeedbackLink.agreement_id == agreement_id, org_filter(viewer, FeedbackLink.customer_org_id))
+        .order_by(FeedbackLink.id)
+    )
+    return list(session.scalars(query))
+
+
+def link_by_token(session: Session, token: str) -> tuple[FeedbackLink, Agreement]:
+    """The link a public token opens, with its agreement; unknown tokens are a 404 (field ``token``)."""
+    link = session.scalar(select(FeedbackLink).where(FeedbackLink.token_hash == _hash(token or "")))
+    if link is None:
+        raise NotFoundError("this feedback link does not exist", field="token")
+    agreement = session.get(Agreement, link.agreement_id)
+    if agreement is None:
+        raise NotFoundError("this feedback link does not exist", field="token")
+    return link, agreement
+
+
+def submit_answer(
+    session: Session, token: str, form: Mapping[str, object], *, language: str = ""
+) -> FeedbackAnswer:
+    """Store the one answer a token allows, checked by :func:`ukur.success.feedback_answer`.
+
+    A used token is a :class:`ConflictError` (field ``token``); a wrong answer a
+    :class:`~ukur.errors.DataError` naming the field.
+    """
+    link, agreement = link_by_token(session, token)
+    if link.used_at is not None:
+        raise ConflictError("this feedback link has already been answered", field="token")
+    row = feedback_answer(form, agreement=agreement.slug, record_id=link.record_id)
+
+    def number(name: str) -> float | None:
+        value = row.get(name)
+        return float(value) if isinstance(value, int | float) and math.isfinite(value) else None
+
+    now = utcnow()
+    answer = FeedbackAnswer(
+        link_id=link.id,
+        agreement_id=agreement.id,
+        customer_org_id=link.customer_org_id,
+        record_id=link.record_id,
+        respondent=(str(row["respondent"])[:200] if row.get("respondent") else None),
+        csat=number("csat"),
+        effort=number("effort"),
+        nps=number("nps"),
+        comment=str(row.get("comment") or "")[:2000],
+        items={},
+        language=language[:5],
+        submitted_at=now,
+    )
+    link.used_at = now
+    try:
+        with session.begin_nested():
+            session.add(answer)
+            session.flush()
+    except IntegrityError:
+        raise ConflictError("this feedback link has already been answered", field="token") from None
+    return answer
+
+
+def list_answers(session: Session, viewer: Viewer, agreement_id: int) -> list[FeedbackAnswer]:
+    """The answers about a visible agreement that ``viewer`` may see, oldest first."""
+    get_agreement(session, viewer, agreement_id)
+    query = (
+        select(FeedbackAnswer)
+        .where(
+            FeedbackAnswer.agreement_id == agreement_id,
+            org_filter(viewer, FeedbackAnswer.customer_org_id),
+        )
+        .order_by(FeedbackAnswer.submitted_at, FeedbackAnswer.id)
+    )
+    return list(session.scalars(query))
+
+
+def answer_dict(answer: FeedbackAnswer) -> dict[str, Any]:
+    """One answer as the API shows it (no token, no link hash)."""
+    return {
+        "id": answer.id,
+        "agreement_id": answer.agreement_id,
+        "customer_org_id": answer.customer_org_id,
+        "record_id": answer.record_id,
+        "csat": answer.csat,
+        "effort": answer.effort,
+        "nps": answer.nps,
+        "comment": answer.comment,
+        "items": answer.items,
+        "submitted_at": answer.submitted_at.isoformat(),
+    }
+
+
+def feedback_frame(answers: list[FeedbackAnswer], slug: str, timezone: str) -> pd.DataFrame:
+    """Stored answers as the feedback table of :func:`ukur.success.analyze` (times local to ``timezone``)."""
+    items = sorted({k for a in answers for k in a.items})
+    rows = [
+        {
+            "agreement": slug,
+            "record_id": a.record_id,
+            "customer": a.customer,
+            "respondent": a.respondent,
+            "submitted_at": a.submitted_at.astimezone(zone(timezone)).replace(tzinfo=None).isoformat(),
+            **{name: getattr(a, name) for name in ANSWERS},
+            "comment": a.comment or None,
+            **{k: a.items.get(k) for k in items},
+        }
+        for a in answers
+    ]
+    return pd.DataFrame(rows, columns=[*FEEDBACK_COLUMNS, *items])
+
+
+def success_for(
+    session: Session,
+    viewer: Viewer,
+    agreement_id: int,
+    *,
+    samples: int = 500,
+    seed: int = 0,
+    as_of: datetime | str | None = None,
+) -> Success:
+    """The success analysis of a visible agreement on its stored data and the feedback ``viewer`` may see."""
+    agreement = get_agreement(session, viewer, agreement_id)
+    if not agreement.versions:
+        raise UkurError(f"agreement {agreement.slug} has no version", field="agreement")
+    loaded = validate_agreement(session, agreement.versions[-1].yaml_text, f"{agreement.slug}.yaml")
+    owner = agreement.customer_org_id or agreement.provider_org_id
+    frames = stream_frames(session, owner, list(loaded.streams))
+    if not frames:
+        raise UkurError(f"agreement {agreement.slug} has no stored records yet", field="records")
+    histories = status_frames(session, owner, list(frames))
+    stored_claims = claims_frame(session, agreement.id) if loaded.claims is not None else None
+    answers = list_answers(session, viewer, agreement.id)
+    return analyze(
+        [loaded],
+        frames,
+        feedback_frame(answers, loaded.id, loaded.timezone),
+        status_history=histories or None,
+        claims=stored_claims,
+        samples=samples,
+        seed=seed,
+        as_of=as_of,
+    )
