@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from ukur.errors import DataError, UkurError
 from ukur.store import audit
 from ukur.store.access import Viewer, ensure_can_edit_sla, not_found, org_filter
+from ukur.store.copy_import import copy_upsert_records
 from ukur.store.models import Organisation
 from ukur.store.models_sla import Record, RecordStatus, RecordStream
 from ukur.store.timestamps import parse_utc, zone
@@ -151,8 +152,13 @@ def import_records(
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     now = utcnow()
     updated = 0
-    for start in range(0, len(valid), BATCH):
-        batch = valid[start : start + BATCH]
+    if dialect == "postgresql":  # COPY through a temporary table: the same upsert, several times faster
+        updated = copy_upsert_records(session, stream.id, valid, now)
+        valid_for_insert: list[tuple[str, dict[str, Any]]] = []
+    else:
+        valid_for_insert = valid
+    for start in range(0, len(valid_for_insert), BATCH):
+        batch = valid_for_insert[start : start + BATCH]
         ids = [ident for ident, _ in batch]
         updated += (
             session.scalar(
