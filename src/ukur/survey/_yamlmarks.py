@@ -70,6 +70,9 @@ def load_located(text: str, *, source: str) -> Located:
             line=mark.line + 1 if mark else None,
             column=mark.column + 1 if mark else None,
         ) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML forbids: its position, not a mark
+        line = text.count("\n", 0, exc.position) + 1
+        raise SpecError(f"not valid YAML: {exc}", source=source, line=line) from None
     except yaml.YAMLError as exc:
         raise SpecError(f"not valid YAML: {exc}", source=source) from None
     return Located(data=data, marks=marks, source=source)
