@@ -1,0 +1,85 @@
+"""The success page and its API: figures from the stored records and the feedback the viewer may see.
+
+Toko A's agreement (goal 95 %, target 24 h) has S1 delivered in 12 h (met), S2 in 30 h (breached) and S3
+in 1 h (met): March compliance 2/3.  Answers: S1 CSAT 5, S2 CSAT 2 (met − breached = 3 points).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.web.conftest import World
+from tests.web.test_feedback import answer, stock
+from ukur.store import SYSTEM, make_engine, make_session_factory
+from ukur.store import feedback as store
+from ukur.store.engine import transaction
+
+
+@pytest.fixture
+def answered(client, world: World) -> World:
+    tokens = stock(world)
+    assert answer(client, tokens["a1"], csat="5", nps="10", comment="Cepat sekali").status_code == 303
+    assert answer(client, tokens["a2"], csat="2", nps="4", comment="Terlambat").status_code == 303
+    assert answer(client, tokens["b"], csat="3", comment="Toko B menulis").status_code == 303
+    # an answer about A's agreement from Toko B's organisation: staff see it, Toko A does not
+    engine = make_engine(world.url)
+    with transaction(make_session_factory(engine)) as s:
+        token = store.create_link(s, SYSTEM, world.agreement_a, customer_org_id=world.org_b)[1]
+    engine.dispose()
+    assert answer(client, token, csat="1", comment="dari Toko B").status_code == 303
+    return world
+
+
+def test_staff_page_shows_trends_split_and_every_answer(as_role, answered):
+    page = as_role("staff").get(f"/agreements/{answered.agreement_a}/success")
+    assert page.status_code == 200, page.text
+    text = page.text
+    assert text.count("<svg") >= 3  # compliance, CSAT and NPS trends
+    assert "2026-03" in text
+    assert "Cepat sekali" in text and "Terlambat" in text and "dari Toko B" in text
+    assert "Satisfaction by SLA outcome" in text or "No feedback is linked" in text
+    # no inline script (the CSP has no 'unsafe-inline'): every script tag loads a file
+    assert all("src=" in tag for tag in re.findall(r"<script[^>]*>", text))
+
+
+def test_customer_sees_only_its_own_feedback_and_figures(as_role, answered):
+    a = as_role("customer")
+    page = a.get(f"/agreements/{answered.agreement_a}/success")
+    assert page.status_code == 200
+    assert (
+        "Cepat sekali" in page.text and "dari Toko B" not in page.text and "Toko B menulis" not in page.text
+    )
+    figures = a.get(f"/api/v1/agreements/{answered.agreement_a}/success")
+    assert figures.status_code == 200
+    body = figures.json()
+    assert body["feedback"] == 2
+    groups = {(g["answer"], g["group"]): g for g in body["split"]["groups"]}
+    assert groups[("csat", "met")]["mean"] == pytest.approx(5.0)
+    assert groups[("csat", "breached")]["mean"] == pytest.approx(2.0)
+    staff = as_role("staff").get(f"/api/v1/agreements/{answered.agreement_a}/success").json()
+    assert staff["feedback"] == 3
+    # another organisation's agreement does not exist for the customer, in the page and in the API
+    assert a.get(f"/agreements/{answered.agreement_b}/success").status_code == 404
+    assert a.get(f"/api/v1/agreements/{answered.agreement_b}/success").status_code == 404
+    b = as_role("customer_b")
+    assert b.get(f"/agreements/{answered.agreement_a}/success").status_code == 404
+    assert b.get(f"/api/v1/agreements/{answered.agreement_a}/success").status_code == 404
+    assert as_role("researcher").get(f"/api/v1/agreements/{answered.agreement_a}/success").status_code == 404
+
+
+def test_success_list_and_indonesian_written_results(as_role, answered):
+    a = as_role("customer")
+    listing = a.get("/success")
+    assert f"/agreements/{answered.agreement_a}/success" in listing.text
+    assert f"/agreements/{answered.agreement_b}/success" not in listing.text
+    body = a.get(f"/api/v1/agreements/{answered.agreement_a}/success?lang=id").json()
+    assert body["question"].startswith("Apakah menepati SLA")
+    assert body["written"][0] == body["question"]
+
+
+def test_agreement_without_records_says_so(as_role, world):
+    page = as_role("staff").get(f"/agreements/{world.agreement_a}/success")
+    assert page.status_code == 200 and "no stored records" in page.text
+    assert as_role("staff").get(f"/api/v1/agreements/{world.agreement_a}/success").status_code == 400
