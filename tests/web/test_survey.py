@@ -93,6 +93,10 @@ def test_tokens_one_submission_each(as_role, client):
     links = re.search(r'id="invitation-links">([^<]+)<', made.text).group(1).split("\n")
     assert len(links) == 2 and all(f"/s/{key}?t=" in link for link in links)
     token = links[0].split("?t=")[1]
+    switch = re.search(r'href="(/lang/id\?next=[^"]+)"', client.get(f"/s/{key}?t={token}").text).group(1)
+    in_indonesian = client.get(switch.replace("&amp;", "&"))
+    assert in_indonesian.url.path == f"/s/{key}" and "Persetujuan" in in_indonesian.text  # the token is kept
+    client.get("/lang/en?next=/")
     assert client.get(f"/s/{key}").status_code == 404  # tokens now required
     assert client.get(f"/s/{key}?t=made-up").status_code == 404
     assert _answer(client, key, token).status_code == 303
