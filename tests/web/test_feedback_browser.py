@@ -1,0 +1,97 @@
+"""Browser test (issue 10): a customer's user answers the feedback form on a phone (390 × 844) and the
+success page then shows the answer.  Playwright drives Debian's /usr/bin/chromium against uvicorn."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from tests.web.conftest import PASSWORD, seed
+from tests.web.test_browser import ARGS, CHROMIUM, _free_port
+from tests.web.test_feedback import stock
+from ukur.config import Settings
+from ukur.web import create_app
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int, dict[str, str]]]:
+    import uvicorn
+
+    world = seed(f"sqlite:///{tmp_path_factory.mktemp('feedback') / 'ukur.db'}")
+    tokens = stock(world)
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(Settings(database_url=world.url)),
+            host="127.0.0.1",
+            port=_free_port(),
+            log_config=None,
+            access_log=False,
+        )
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{server.config.port}", world.agreement_a, tokens
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing (run .ci/browser.sh); browser tests not run"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()
+
+
+def test_customer_answers_on_a_phone_and_the_success_page_shows_it(chromium, site):
+    url, agreement, tokens = site
+    context = chromium.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="en-US"
+    )
+    phone = context.new_page()
+    phone.set_default_timeout(15_000)
+    # the customer's user opens the link it received for shipment S2
+    phone.goto(f"{url}/f/{tokens['a2']}")
+    assert "Overall I am satisfied with this service" in phone.locator("main").inner_text()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling
+    phone.locator("label.likert-option:has(input[name=csat][value='4'])").click()  # CSAT 4: Agree
+    phone.locator("input[name=effort][value='5']").check()
+    phone.locator("label.nps-option:has(input[value='8'])").click()
+    phone.fill("textarea[name=comment]", "Kurirnya ramah, paket tiba utuh")
+    box = phone.locator("button[type=submit]").bounding_box()
+    assert box is not None and box["height"] >= 44  # a thumb-sized button
+    phone.click("button[type=submit]")
+    phone.wait_for_url(f"{url}/f/thanks")
+    assert "Thank you for your feedback" in phone.locator("main").inner_text()
+    # the link is used now: opening it again says so
+    phone.goto(f"{url}/f/{tokens['a2']}")
+    assert "already been answered" in phone.locator("h1").inner_text()
+    # the same user signs in and finds the answer on its success page
+    phone.goto(f"{url}/signin")
+    phone.fill("input[name=email]", "customer@example.com")
+    phone.fill("input[name=password]", PASSWORD)
+    phone.click("button[type=submit]")
+    phone.wait_for_url(f"{url}/")
+    phone.goto(f"{url}/agreements/{agreement}/success")
+    answers = phone.locator("table.answers").inner_text()
+    assert "Kurirnya ramah, paket tiba utuh" in answers and "S2" in answers
+    row = phone.locator("table.answers tr", has_text="Kurirnya ramah").inner_text().split("\t")
+    assert [cell.strip() for cell in row[2:5]] == ["4", "5", "8"]
+    context.close()
