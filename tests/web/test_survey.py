@@ -168,7 +168,13 @@ def test_exclude_export_analyse_and_erase(as_role, client):
     assert "Minat ~ Citra" in project and f"survey-{survey_id}-cleaned.csv" in project
     personal = researcher.get(f"/surveys/{survey_id}/responses/{ids[0]}.json").json()
     assert personal["answers"]["gender"] == "Wanita" and personal["started"] is not None
-    erased = researcher.post(f"/surveys/{survey_id}/responses/{ids[0]}/erase", data={"csrf_token": token})
+    unconfirmed = researcher.post(
+        f"/surveys/{survey_id}/responses/{ids[0]}/erase", data={"csrf_token": token}
+    )
+    assert unconfirmed.status_code == 400 and f'id="response-{ids[0]}"' in unconfirmed.text
+    erased = researcher.post(
+        f"/surveys/{survey_id}/responses/{ids[0]}/erase", data={"csrf_token": token, "confirm": str(ids[0])}
+    )
     assert erased.status_code == 200 and f"response #{ids[0]} were erased" in erased.text
     assert f'id="response-{ids[0]}"' not in erased.text
     audit = as_role("admin").get("/admin/audit").text

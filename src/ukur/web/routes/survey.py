@@ -309,9 +309,20 @@ def export_response(survey_id: int, response_id: int, db: SessionDep, viewer: Vi
 
 @router.post("/surveys/{survey_id}/responses/{response_id}/erase")
 def erase_response(
-    request: Request, survey_id: int, response_id: int, db: SessionDep, viewer: ViewerDep
+    request: Request,
+    survey_id: int,
+    response_id: int,
+    db: SessionDep,
+    viewer: ViewerDep,
+    confirm: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
-    """Delete one respondent's answers (UU 27/2022 erasure); the audit log keeps no answer."""
+    """Delete one respondent's answers (UU 27/2022 erasure); the audit log keeps no answer.
+
+    Erasure cannot be undone, so the form asks for the response number to be typed again.
+    """
+    surveys.get_response(db, viewer, survey_id, response_id)  # 404 before anything else
+    if confirm.strip().lstrip("#") != str(response_id):
+        return _responses(request, db, viewer, survey_id, error=f"type {response_id} to confirm the erasure")
     surveys.erase_response(db, viewer, survey_id, response_id)
     flash(request, "survey.erased", number=response_id)
     return RedirectResponse(f"/surveys/{survey_id}/responses", status_code=303)
