@@ -230,3 +230,22 @@ def test_the_pages_offer_the_downloads(shipments, as_role, world):
     run_url, _ = _finished_run(researcher, bootstrap=0)
     run_page = researcher.get(run_url).text
     assert all(f'formaction="{run_url}/report.{fmt}"' in run_page for fmt in ("html", "xlsx", "docx"))
+
+
+def test_the_stored_bootstrap_tables_give_the_same_report_as_the_bootstrap_itself():
+    """``bootstrap_from_dict(to_dict())`` loses only the draws, which no table of the report reads."""
+    from ukur.io import parse_table
+    from ukur.pls import Model, estimate
+    from ukur.pls.bootstrap import bootstrap
+    from ukur.report.pls_render import render
+    from ukur.report.pls_tables import build_report
+    from ukur.web.routes.reports import bootstrap_from_dict
+
+    result = estimate(Model.from_syntax(MODEL), parse_table(_data(), name="data.csv"))
+    boot = bootstrap(result, 150, 11)
+    again = bootstrap_from_dict(result.model, boot.to_dict())
+    assert again.to_dict() == boot.to_dict()
+    for lang in ("en", "id"):
+        assert render(build_report(result, boot=again, lang=lang), "html") == render(
+            build_report(result, boot=boot, lang=lang), "html"
+        )
