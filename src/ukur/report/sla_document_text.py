@@ -184,7 +184,7 @@ VERBS = {
     "delivered": "diantar", "picked up": "dijemput", "created": "dibuat", "resolved": "diselesaikan",
     "answered": "dijawab", "responded": "ditanggapi", "opened": "dibuka", "queued": "masuk antrean",
     "requested": "diminta", "completed": "selesai", "started": "dimulai", "ended": "berakhir", "closed": "ditutup",
-    "first response": "respons pertama", "first responded": "ditanggapi pertama kali",
+    "first response": "mendapat respons pertama", "first responded": "ditanggapi pertama kali",
 }  # fmt: skip
 _PART = re.compile(r"(\d+(?:\.\d+)?)\s*([a-z]+)")
 _UNIT_OF = {"s": "s", "sec": "s", "second": "s", "seconds": "s", "detik": "s", "m": "m", "min": "m",
