@@ -1,17 +1,20 @@
 """Report downloads: a PLS run's report (HTML, XLSX, DOCX) and an agreement's monthly SLA report (HTML, XLSX, PDF).
 
-Both are made while the request waits, not as background jobs, because neither repeats slow work:
+Both are made while the request waits, not as background jobs, because neither repeats slow work and a
+job would need somewhere to keep the file (a table of blobs and a migration) for a download the person is
+waiting for anyway:
 
-* **PLS** — the run's model is estimated again on the run's own data set (one PLS estimation: milliseconds
-  for survey-sized data) and must reproduce the stored results JSON exactly, else the download is refused
+* **PLS** — the run's model is estimated again on the run's own data set (one PLS estimation: 0.05 s for
+  the demo study) and must reproduce the stored results JSON (within 1e-9), else the download is refused
   (409: the run was computed by another ukur version; run it again).  The bootstrap is *not* drawn again:
   its stored tables (``results["bootstrap"]``, exactly :meth:`BootstrapResult.to_dict`) are read back
   into a :class:`~ukur.pls.bootstrap.BootstrapResult` by :func:`bootstrap_from_dict`.  So every number in
   the report is the number of the run's JSON, and a 5000-sample report costs no more than a plain one.
+  Measured on the demo study: HTML 0.5 s, XLSX 1.8 s, DOCX 4.6 s (rasterising the diagrams to PNG).
 * **SLA** — the agreement's newest version is evaluated on the stored records for the period and, for the
   charts, over the last 12 windows (the same two evaluations as ``ukur sla report``), reading the
-  records once.  For the demo's three months of records this takes well under a second; PDF layout by
-  WeasyPrint adds about a second.
+  records once.  Measured on the demo (three months, 1 028 shipments, 626 tickets): HTML 0.6 s, XLSX
+  1.1 s, PDF 3.4 s (WeasyPrint's layout).
 
 ``?lang=id`` writes Bahasa Indonesia, default the page's language.  What the caller may not see answers
 404 (another researcher's run, another organisation's agreement), exactly as the pages do.
