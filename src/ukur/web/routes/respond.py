@@ -159,16 +159,17 @@ def read_answers(q: Questionnaire, form: dict[str, str]) -> tuple[dict[str, Any]
                 number = math.nan
             low = p.minimum if p.minimum is not None else -math.inf
             high = p.maximum if p.maximum is not None else math.inf
-            if not low <= number <= high:
+            if not (math.isfinite(number) and low <= number <= high):
                 errors.add(p.code)
                 continue
             answers[p.code] = int(number) if number.is_integer() else number
         if p.required and p.code not in answers:
             errors.add(p.code)
+    on_scale = {str(v): v for v in q.scale.values}
     for code in q.likert_codes:
-        raw = form.get(f"a.{code}", "")
-        if raw.isdigit() and int(raw) in q.scale.values:
-            answers[code] = int(raw)
+        raw = form.get(f"a.{code}", "").strip()
+        if raw in on_scale:
+            answers[code] = on_scale[raw]
         else:
             errors.add(code)
     return answers, errors
