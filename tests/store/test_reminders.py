@@ -19,7 +19,8 @@ from tests.conftest import sla_yaml
 from ukur.cli.main import run
 from ukur.config import Settings
 from ukur.errors import UkurError
-from ukur.reminders import send_reminders
+from ukur.jobs.base import JobRegistry
+from ukur.reminders import KIND, register_reminders, send_reminders
 from ukur.store import SYSTEM, Viewer, accounts, agreements, make_engine, make_session_factory, migrate
 from ukur.store.engine import transaction
 from ukur.store.models import AuditEntry
@@ -201,4 +202,17 @@ def test_unreachable_smtp_server_is_a_clear_error(database_url):
         pytest.raises(UkurError, match="cannot reach the SMTP"),
     ):
         send_reminders(s, settings, today=TODAY)
+    engine.dispose()
+
+
+def test_the_reminders_job_kind_sends_through_the_app_settings(database_url, smtp_server):
+    port, mailbox = smtp_server
+    _seed(database_url)
+    settings = Settings(database_url=database_url, smtp_host="127.0.0.1", smtp_port=port)
+    engine = make_engine(database_url)
+    kinds = JobRegistry()
+    register_reminders(kinds, make_session_factory(engine), settings)
+    steps: list[float] = []
+    result = kinds.get(KIND)({"today": "2026-03-20"}, lambda fraction, message="": steps.append(fraction))
+    assert len(result["sent"]) == 3 and len(mailbox) == 3 and steps[-1] == 1.0
     engine.dispose()
