@@ -43,15 +43,16 @@ from ukur.web.routes import (
     api,
     auth,
     changes,
+    feedback,
     new_agreement,
     pages,
     pls,
     pls_editor,
     reports,
     respond,
+    success,
     survey,
 )
-from ukur.web.routes import feedback, success
 from ukur.web.security import SignInLimitMiddleware
 from ukur.web.session import SessionMiddleware
 
