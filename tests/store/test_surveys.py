@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pandas as pd
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ukur.errors import SpecError, UkurError
 from ukur.store import SYSTEM, ConflictError, NotFoundError, PermissionDenied, Viewer, accounts, pls, surveys
@@ -105,6 +105,19 @@ def test_tokens_are_hashed_and_used_once(sessions):
         with pytest.raises(ConflictError, match="already been used"):
             surveys.submit_response(s, survey, _answers([4] * 6), started_at=None, token=tokens[0])
         assert surveys.token_counts(s, survey) == (3, 1)
+
+
+def test_the_database_refuses_a_second_response_on_one_token_even_when_the_check_raced(sessions):
+    """Two requests can both pass the used_at check; the UNIQUE token_id keeps only the first."""
+    r1, *_ = _people(sessions)
+    with transaction(sessions) as s:
+        survey = surveys.create_survey(s, r1, SMALL)
+        (token,) = surveys.create_tokens(s, r1, survey.id, 1)
+        surveys.submit_response(s, survey, _answers([4] * 6), started_at=None, token=token)
+        s.scalars(select(SurveyToken)).one().used_at = None  # as the racing request saw it
+        with pytest.raises(ConflictError, match="already been used"):
+            surveys.submit_response(s, survey, _answers([5] * 6), started_at=None, token=token)
+        assert s.scalar(select(func.count(SurveyResponse.id))) == 1
 
 
 def _fill(sessions, owner: Viewer) -> tuple[int, list[int]]:

@@ -250,11 +250,13 @@ def submit_response(
         started_at=started_at,
         submitted_at=utcnow(),
     )
-    if invitation is not None:
-        invitation.used_at = response.submitted_at
-    session.add(response)
     try:
+        # A savepoint, so a racing duplicate fails alone (begin_nested flushes what is pending first,
+        # hence the changes are made inside it).
         with session.begin_nested():
+            if invitation is not None:
+                invitation.used_at = response.submitted_at
+            session.add(response)
             session.flush()
     except IntegrityError:
         raise ConflictError("this invitation has already been used to answer", field="token") from None
