@@ -179,3 +179,14 @@ def test_exclude_export_analyse_and_erase(as_role, client):
     assert f'id="response-{ids[0]}"' not in erased.text
     audit = as_role("admin").get("/admin/audit").text
     assert "erase" in audit and "Wanita" not in audit
+
+
+def test_closed_form_says_so_and_unknown_links_are_404(as_role, client):
+    researcher, survey_id, key = _survey(as_role)
+    token = csrf_of(researcher, f"/surveys/{survey_id}")
+    researcher.post(f"/surveys/{survey_id}/state", data={"is_open": "no", "csrf_token": token})
+    closed = client.get(f"/s/{key}")
+    assert closed.status_code == 409 and "This questionnaire is closed" in closed.text
+    assert client.get("/s/no-such-key").status_code == 404
+    researcher.post(f"/surveys/{survey_id}/state", data={"is_open": "yes", "csrf_token": token})
+    assert client.get(f"/s/{key}").status_code == 200
