@@ -83,3 +83,27 @@ def test_agreement_without_records_says_so(as_role, world):
     page = as_role("staff").get(f"/agreements/{world.agreement_a}/success")
     assert page.status_code == 200 and "no stored records" in page.text
     assert as_role("staff").get(f"/api/v1/agreements/{world.agreement_a}/success").status_code == 400
+
+
+def test_demo_loads_the_simulated_success_data_for_staff_only(tmp_path):
+    from pathlib import Path
+
+    from ukur.store import agreements, demo, migrate
+    from ukur.store.access import Viewer
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'demo.db'}")
+    migrate.upgrade(engine)
+    sessions = make_session_factory(engine)
+    with transaction(sessions) as s:
+        loaded = demo.load_demo(s, Path(__file__).resolve().parents[2] / "examples")
+        assert any("success demo kilat-bisnis (5369 feedback answers" in x for x in loaded.loaded)
+        bisnis = next(a for a in agreements.list_agreements(s, SYSTEM) if a.slug == "kilat-bisnis")
+        answers = store.list_answers(s, SYSTEM, bisnis.id)
+        assert len(answers) == 5369  # feedback.csv has 5369 rows after its header
+        first = next(a for a in answers if a.record_id == "KB000002")  # the file's first row
+        assert (first.record_id, first.customer, first.csat) == ("KB000002", "Toko Batik 001", 2.0)
+        assert first.submitted_at.isoformat() == "2026-01-12T05:31:00+00:00"  # 12:31 in Jakarta
+        customer = Viewer(user_id=None, role="customer", organisation_id=bisnis.provider_org_id + 1)
+        with pytest.raises(Exception, match="not found"):
+            store.list_answers(s, customer, bisnis.id)
+    engine.dispose()

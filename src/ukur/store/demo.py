@@ -6,7 +6,8 @@ records and claims, ``examples/umkm-pamulang`` for the PLS study) and skips, wit
 missing or does not load, so a demo never fails to start.  Passwords are random and returned once for
 printing.  The dated signatures written in an example agreement's ``signatures:`` become stored signatures
 of its first version (an undated one stays unsigned, so ``helpdesk-internal`` remains a draft), and the
-claims of ``claims.csv`` are filed under ``kilat-gold`` with their own filing and answer times.
+claims of ``claims.csv`` are filed under ``kilat-gold`` with their own filing and answer times. The simulated
+success demo (``examples/sla/success``: ``kilat-bisnis``, its shipments and feedback) feeds the success page.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from ukur.errors import UkurError
+from ukur.io import read_table
 from ukur.sla import Agreement as SlaAgreement
-from ukur.store import accounts, agreements, claims, pls, records
+from ukur.store import accounts, agreements, claims, feedback, pls, records
 from ukur.store.access import SYSTEM, Viewer
 from ukur.store.models_sla import AgreementVersion, Signature
 from ukur.store.timestamps import parse_utc, zone
@@ -72,7 +74,7 @@ def _csv_rows(path: Path) -> list[dict[str, str | None]]:
 def load_demo(session: Session, examples: Path | None) -> DemoResult:
     """Create the demo organisations, accounts and example data in ``session`` (one transaction)."""
     result = DemoResult()
-    accounts.create_organisation(session, SYSTEM, PROVIDER, "provider")
+    provider = accounts.create_organisation(session, SYSTEM, PROVIDER, "provider")
     customer = accounts.create_organisation(session, SYSTEM, CUSTOMER, "customer")
     researcher: Viewer | None = None
     for email, name, role, org in ACCOUNTS:
@@ -95,6 +97,7 @@ def load_demo(session: Session, examples: Path | None) -> DemoResult:
     _load_sla(session, examples / "sla", customer.id, result)
     _load_history(session, examples / "sla", customer.id, result)
     _load_claims(session, examples / "sla", result)
+    _load_success(session, examples / "sla" / "success", provider.id, result)
     if researcher is not None:
         _load_pls(session, examples / "umkm-pamulang", researcher, result)
     return result
@@ -138,6 +141,29 @@ def _load_history(session: Session, folder: Path, customer_id: int, result: Demo
         result.loaded.append(f"{added} ticket status changes")
     except UkurError as exc:
         result.skipped.append(f"{path.name}: {exc}")
+
+
+def _load_success(session: Session, folder: Path, provider_id: int, result: DemoResult) -> None:
+    """The simulated success demo (``examples/sla/success``): the standard ``kilat-bisnis`` agreement, its
+    shipments (a ``customer`` column names each small customer, kept in the provider's own stream) and
+    the feedback, so the success page has a year of figures.  All or nothing."""
+    paths = [folder / name for name in ("kilat-bisnis.yaml", "shipments.csv", "feedback.csv")]
+    if not all(p.is_file() for p in paths):
+        result.skipped.append("success demo (missing files)")
+        return
+    try:
+        with session.begin_nested():
+            text = paths[0].read_text(encoding="utf-8")
+            version = agreements.upload_agreement(session, SYSTEM, text, source=paths[0].name)
+            _store_signatures(session, version, agreements.validate_agreement(session, text, paths[0].name))
+            target = records.stream_for(session, SYSTEM, provider_id, "shipments")
+            records.import_records(session, SYSTEM, target, _csv_rows(paths[1]), source=paths[1].name)
+            count = feedback.import_answers(
+                session, SYSTEM, version.agreement_id, read_table(paths[2]), source=paths[2].name
+            )
+        result.loaded.append(f"success demo kilat-bisnis ({count} feedback answers, simulated)")
+    except UkurError as exc:
+        result.skipped.append(f"success demo: {exc}")
 
 
 def _load_pls(session: Session, folder: Path, owner: Viewer, result: DemoResult) -> None:

@@ -22,7 +22,7 @@ from datetime import datetime
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -38,12 +38,13 @@ from ukur.store.models_sla import Agreement, Record, RecordStream
 from ukur.store.timestamps import zone
 from ukur.store.types import utcnow
 from ukur.success import Success, analyze, feedback_answer
-from ukur.success.feedback import ANSWERS, FEEDBACK_COLUMNS
+from ukur.success.feedback import ANSWERS, FEEDBACK_COLUMNS, validate_feedback
 
 __all__ = [
     "answer_dict",
     "create_link",
     "feedback_frame",
+    "import_answers",
     "link_by_token",
     "list_answers",
     "list_links",
@@ -178,6 +179,51 @@ def submit_answer(
     except IntegrityError:
         raise ConflictError("this feedback link has already been answered", field="token") from None
     return answer
+
+
+def import_answers(
+    session: Session, viewer: Viewer, agreement_id: int, frame: pd.DataFrame, *, source: str = "feedback"
+) -> int:
+    """Store the rows of a feedback file about one agreement (provider roles; all or nothing).
+
+    The rows are checked by :func:`ukur.success.validate_feedback` (times without offset are local to the
+    agreement); columns beyond :data:`~ukur.success.feedback.FEEDBACK_COLUMNS` are further items (numbers).
+    Imported answers have no link and belong to the agreement's customer organisation.  Returns the count.
+    """
+    ensure_can_edit_sla(viewer)
+    agreement = get_agreement(session, viewer, agreement_id)
+    loaded = validate_agreement(session, agreement.versions[-1].yaml_text, f"{agreement.slug}.yaml")
+    items = [c for c in frame.columns if c not in FEEDBACK_COLUMNS]
+    frame.attrs.setdefault("source", source)
+    checked = validate_feedback(frame, agreements=[loaded.id], items=items, timezone=loaded.timezone)
+    stamps = pd.to_datetime(checked["submitted_at"]).dt.tz_localize("UTC")
+    now = utcnow()
+    table = checked.astype(object).where(checked.notna(), None)
+
+    def number(value: Any) -> float | None:
+        return None if value is None else float(value)
+
+    rows = [
+        {
+            "agreement_id": agreement.id,
+            "customer_org_id": agreement.customer_org_id,
+            "record_id": r["record_id"],
+            "customer": r["customer"],
+            "respondent": r["respondent"],
+            "csat": number(r["csat"]),
+            "effort": number(r["effort"]),
+            "nps": number(r["nps"]),
+            "comment": (r["comment"] or "")[:2000],
+            "items": {k: float(r[k]) for k in items if r[k] is not None},
+            "language": "",
+            "submitted_at": now if pd.isna(at) else at.to_pydatetime(),
+        }
+        for r, at in zip(table.to_dict("records"), stamps, strict=True)
+    ]
+    if rows:
+        session.execute(insert(FeedbackAnswer), rows)
+    audit.log(session, viewer, "import", "feedback", agreement.id, rows=len(rows), source=source)
+    return len(rows)
 
 
 def list_answers(session: Session, viewer: Viewer, agreement_id: int) -> list[FeedbackAnswer]:
