@@ -155,7 +155,7 @@ def _discriminant(result: PLSResult, lg: Lang, boot: BootstrapResult | None) -> 
     if ht.empty:
         return text
     a, b = (str(x) for x in ht.idxmax())  # type: ignore[union-attr]
-    top = float(ht.loc[(a, b)])
+    top = float(ht.to_numpy(dtype=float).max())
     ok = top < rules.HTMT_MAX
     ci = ""
     if boot is not None and not boot.htmt.empty and (a, b) in boot.htmt.index:
