@@ -62,6 +62,7 @@ def serve(
         app if workers == 1 else "ukur.cli.serve:app_from_environment",
         factory=workers > 1,
         workers=workers,
+        timeout_worker_healthcheck=120,  # a new process imports numpy, scipy and the app first
         host=settings.host,
         port=settings.port,
         log_config=None,
