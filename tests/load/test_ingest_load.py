@@ -137,7 +137,7 @@ def test_clients_posting_record_batches_lose_and_duplicate_nothing(tmp_path: Pat
     world = seed(url_db)
     engine = make_engine(url_db)
     with transaction(make_session_factory(engine)) as s:
-        _, token = accounts.create_token(s, Viewer.of(s.get(User, world.users["staff"])), "load")
+        _, token = accounts.create_token(s, Viewer.of(s.get_one(User, world.users["staff"])), "load")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(

@@ -58,7 +58,7 @@ def test_every_state_changing_route_refuses_a_session_request_without_csrf_token
         for method, path in routes:
             url = path.format(**{k: values.get(k, 1) for k in re.findall(r"{(\w+)", path)})
             for body in ({"data": {"name": "x"}}, {"json": {"name": "x"}}):
-                response = client.request(method, url, follow_redirects=False, **body)  # type: ignore[arg-type]
+                response = client.request(method, url, follow_redirects=False, **body)
                 if response.status_code != 403:
                     accepted.append(f"{method} {path} ({response.status_code})")
             forged = client.request(method, url, headers={"X-CSRF-Token": "forged"}, follow_redirects=False)
@@ -152,7 +152,11 @@ def test_sign_in_is_rate_limited_per_client_address(full: FullWorld) -> None:
 
 def test_a_successful_sign_in_clears_the_accounts_failures() -> None:
     now = [0.0]
-    limiter = SignInLimitMiddleware(lambda *_: None, max_failures=2, window=60, clock=lambda: now[0])  # type: ignore[arg-type,return-value]
+
+    async def nothing(scope: Any, receive: Any, send: Any) -> None:
+        return None
+
+    limiter = SignInLimitMiddleware(nothing, max_failures=2, window=60, clock=lambda: now[0])
     limiter.failures.add("account:a")
     limiter.failures.add("account:a")
     assert limiter.failures.count("account:a") == 2

@@ -39,8 +39,8 @@ def seed_full(url: str) -> FullWorld:
     engine = make_engine(url)
     sessions = make_session_factory(engine)
     with transaction(sessions) as s:
-        customer = Viewer.of(s.get(User, base.users["customer"]))
-        researcher = Viewer.of(s.get(User, base.users["researcher"]))
+        customer = Viewer.of(s.get_one(User, base.users["customer"]))
+        researcher = Viewer.of(s.get_one(User, base.users["researcher"]))
         accounts.create_user(  # never a caller of the walk: its password stays the same
             s, SYSTEM, email="walker@example.com", password=PASSWORD, role="staff", name="Walker"
         )
