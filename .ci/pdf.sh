@@ -11,4 +11,4 @@ if [ "${#missing[@]}" -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-pdftoppm -v 2>&1 | head -n 1
+pdftoppm -v 2>&1 | sed -n 1p
