@@ -23,6 +23,7 @@ demo-pls: $(STAMP)
 
 test: $(STAMP)
 	bash .ci/services.sh
+	bash .ci/redis.sh
 	bash .ci/browser.sh
 	bash .ci/pdf.sh
 	$(BIN)/python -m pytest
