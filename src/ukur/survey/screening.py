@@ -364,7 +364,9 @@ def _speed(imported: ImportResult, opts: ScreeningOptions) -> tuple[pd.Series, p
     index = data.index
     if not {"submitted", "started"} <= set(data.columns):
         return pd.Series(np.nan, index=index), pd.Series(pd.NA, index=index, dtype="boolean")
-    seconds = (data["submitted"] - data["started"]).dt.total_seconds().astype("float64")
+    # both in UTC: a column with no start time at all parses as naive, the submitted times as aware
+    elapsed = pd.to_datetime(data["submitted"], utc=True) - pd.to_datetime(data["started"], utc=True)
+    seconds = elapsed.dt.total_seconds().astype("float64")
     limit = opts.seconds_per_item * imported.questionnaire.question_count
     fast = pd.Series(seconds < limit, index=index, dtype="boolean").mask(seconds.isna())
     return seconds, fast
