@@ -16,6 +16,7 @@ organisation's), to the researcher (PLS projects, runs, jobs) or to customer A's
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Iterator
 from typing import Any
@@ -28,10 +29,13 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", UserWarning)
     from starlette.testclient import TestClient
 
-from tests.security.world import FullWorld, seed_full
-from tests.web.conftest import PASSWORD, csrf_of, sign_in
+from tests.security.world import MODEL, FullWorld, seed_full
+from tests.store.test_surveys import SMALL
+from tests.web.conftest import PASSWORD, YAML_A, csrf_of, sign_in
 from ukur.config import Settings
 from ukur.web import create_app
+
+LOOSER = YAML_A.replace("target: 24h", "target: 48h")
 
 CALLERS = ("anonymous", "admin", "staff", "customer", "customer_b", "researcher")
 
@@ -103,6 +107,58 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/pls/runs/{run_id}"): "dohhho",
     # a job: its owner (the researcher) and provider-side users
     ("GET", "/api/v1/jobs/{job_id}"): "doohho",
+    ("GET", "/pls/{project_id}/runs/{run_id}/report.{fmt}"): "dodddo",
+    ("POST", "/api/v1/pls/validate"): "dodddo",
+    # change requests, versions' documents, diff and reports of organisation A's agreement
+    ("GET", "/agreements/{agreement_id}/changes"): "dooohh",
+    ("GET", "/agreements/{agreement_id}/changes/new"): "dooohh",
+    ("POST", "/agreements/{agreement_id}/changes"): "dooohh",
+    ("GET", "/agreements/{agreement_id}/changes/{change_id}"): "dooohh",
+    # the proposer (customer A proposed the seeded change) may not decide it: 403
+    ("POST", "/agreements/{agreement_id}/changes/{change_id}/decide"): "doodhh",
+    ("GET", "/agreements/{agreement_id}/versions/{number}/document"): "dooohh",
+    ("GET", "/api/v1/agreements/{agreement_id}/changes"): "dooohh",
+    ("POST", "/api/v1/agreements/{agreement_id}/changes"): "dooohh",
+    ("POST", "/api/v1/agreements/{agreement_id}/changes/{change_id}/decision"): "doodhh",
+    ("GET", "/api/v1/agreements/{agreement_id}/diff"): "dooohh",
+    ("GET", "/agreements/{agreement_id}/report.{fmt}"): "dooohh",
+    # the guided new-agreement form: provider roles only
+    ("GET", "/new-agreement"): "dooddd",
+    ("POST", "/new-agreement"): "dooddd",
+    # surveys: researchers (their own) and admins
+    ("GET", "/surveys"): "dodddo",
+    ("POST", "/surveys"): "dodddo",
+    ("GET", "/surveys/{survey_id}"): "dodddo",
+    ("POST", "/surveys/{survey_id}/yaml"): "dodddo",
+    ("POST", "/surveys/{survey_id}/state"): "dodddo",
+    ("POST", "/surveys/{survey_id}/tokens"): "dodddo",
+    ("GET", "/surveys/{survey_id}/responses"): "dodddo",
+    ("POST", "/surveys/{survey_id}/exclusions"): "dodddo",
+    ("POST", "/surveys/{survey_id}/responses/{response_id}/include"): "dodddo",
+    ("GET", "/surveys/{survey_id}/export.{fmt}"): "dodddo",
+    ("POST", "/surveys/{survey_id}/analyse"): "dodddo",
+    ("GET", "/surveys/{survey_id}/responses/{response_id}.json"): "dodddo",
+    ("POST", "/surveys/{survey_id}/responses/{response_id}/erase"): "dodddo",
+    # the public respondent form and the public feedback form: no account
+    ("GET", "/s/{key}"): "oooooo",
+    ("POST", "/s/{key}/start"): "oooooo",
+    ("GET", "/s/{key}/form"): "oooooo",
+    ("POST", "/s/{key}/form"): "oooooo",
+    ("GET", "/s/{key}/thanks"): "oooooo",
+    ("GET", "/f/thanks"): "oooooo",
+    ("GET", "/f/{token}"): "oooooo",
+    ("POST", "/f/{token}"): "oooooo",
+    # feedback links: made by provider roles; links and answers seen by provider and A's customer
+    ("POST", "/agreements/{agreement_id}/feedback-links"): "doodhh",
+    # the API refuses by role before the agreement is looked up: the same 403 for every id
+    ("POST", "/api/v1/agreements/{agreement_id}/feedback-links"): "dooddd",
+    ("GET", "/api/v1/agreements/{agreement_id}/feedback-links"): "dooohh",
+    ("GET", "/api/v1/agreements/{agreement_id}/feedback"): "dooohh",
+    # did the SLA work: provider roles and customers (their own organisation)
+    # a list filtered by the repositories, like /agreements (a researcher sees no agreement)
+    ("GET", "/success"): "dooooo",
+    ("GET", "/agreements/{agreement_id}/success"): "dooohh",
+    ("GET", "/api/v1/agreements/{agreement_id}/success"): "dooohh",
 }
 
 # Requests that end or change the caller's session run last, in this order.
@@ -137,9 +193,38 @@ BODIES: dict[tuple[str, str], tuple[str, Any]] = {
         "json",
         [{"record_id": "KX1", "status": "held", "at": "2026-01-05T09:00:00+07:00"}],
     ),
+    ("POST", "/api/v1/pls/validate"): ("json", {"model": MODEL}),
+    ("POST", "/agreements/{agreement_id}/changes"): (
+        "form",
+        {"base_version": "1", "yaml_text": LOOSER, "reason": "walk"},
+    ),
+    ("POST", "/agreements/{agreement_id}/changes/{change_id}/decide"): ("form", {"decision": "reject"}),
+    ("POST", "/api/v1/agreements/{agreement_id}/changes"): (
+        "json",
+        {"base_version": 1, "yaml": LOOSER, "reason": "walk"},
+    ),
+    ("POST", "/api/v1/agreements/{agreement_id}/changes/{change_id}/decision"): (
+        "json",
+        {"decision": "reject"},
+    ),
+    ("POST", "/new-agreement"): ("form", {}),
+    ("POST", "/surveys"): ("form", {"yaml_text": SMALL}),
+    ("POST", "/surveys/{survey_id}/yaml"): ("form", {"yaml_text": SMALL}),
+    ("POST", "/surveys/{survey_id}/state"): ("form", {"is_open": "yes"}),
+    ("POST", "/surveys/{survey_id}/tokens"): ("form", {"count": "1"}),
+    ("POST", "/surveys/{survey_id}/analyse"): ("form", {"paths": "Citra -> Minat"}),
+    ("POST", "/surveys/{survey_id}/responses/{response_id}/erase"): ("form", {"confirm": "erase"}),
+    ("POST", "/s/{key}/form"): ("form", {"gender": "Pria"}),
+    ("POST", "/f/{token}"): ("form", {"csat": "4"}),
+    ("POST", "/agreements/{agreement_id}/feedback-links"): ("form", {}),
+    ("POST", "/api/v1/agreements/{agreement_id}/feedback-links"): ("json", {}),
 }
 
-QUERIES: dict[tuple[str, str], str] = {("GET", "/agreements/{agreement_id}/records"): "?record_id=KX1"}
+QUERIES: dict[tuple[str, str], str] = {
+    ("GET", "/agreements/{agreement_id}/records"): "?record_id=KX1",
+    ("GET", "/api/v1/agreements/{agreement_id}/diff"): "?old=1&new=1",
+    ("GET", "/agreements/{agreement_id}/report.{fmt}"): "?period=2026-01",
+}
 
 
 def parameters(world: FullWorld) -> dict[str, Any]:
@@ -160,6 +245,12 @@ def parameters(world: FullWorld) -> dict[str, Any]:
         "run_id": world.run_id,
         "job_id": world.job_id,
         "code": "id",
+        "fmt": "xlsx",  # a format every download route offers
+        "survey_id": world.survey_id,
+        "response_id": world.response_id,
+        "key": world.survey_key,  # a second survey: the walk makes invitations for the first
+        "change_id": world.change_id,
+        "token": world.feedback_token,
     }
 
 
@@ -226,7 +317,11 @@ def test_every_route_is_classified(full_world: FullWorld) -> None:
 
 
 def _path_parameters(path: str) -> list[str]:
-    return [part[1:-1].split(":")[0] for part in path.split("/") if part.startswith("{")]
+    return re.findall(r"\{(\w+)", path)  # also "{response_id}.json" and "export.{fmt}"
+
+
+def _placeholder(text: str, values: dict[str, Any]) -> str:
+    return str(values[text[1:-1]]) if text.startswith("{") and text[1:-1] in values else text
 
 
 def _request(client: TestClient, method: str, path: str, world: FullWorld, csrf: str) -> Any:
@@ -236,7 +331,8 @@ def _request(client: TestClient, method: str, path: str, world: FullWorld, csrf:
         return client.get(url, follow_redirects=False)
     kind, content = BODIES.get((method, path), ("form", {}))
     if kind == "form":
-        content = {k: str(v).format(**values) for k, v in content.items()}
+        # "{name}" stands for a seeded id; other text (YAML with braces) is sent as it is
+        content = {k: _placeholder(str(v), values) for k, v in content.items()}
     headers = {"X-CSRF-Token": csrf}
     if kind == "json":
         return client.request(method, url, json=content, headers=headers, follow_redirects=False)

@@ -8,8 +8,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tests.web.conftest import PASSWORD, World, seed
-from ukur.store import accounts, claims, jobs, make_engine, make_session_factory, pls, records
+from tests.store.test_surveys import SMALL
+from tests.web.conftest import PASSWORD, YAML_A, World, seed
+from ukur.store import (
+    accounts,
+    changes,
+    claims,
+    feedback,
+    jobs,
+    make_engine,
+    make_session_factory,
+    pls,
+    records,
+    surveys,
+)
 from ukur.store.access import SYSTEM, Viewer
 from ukur.store.engine import transaction
 from ukur.store.models import User
@@ -20,7 +32,8 @@ MODEL = "A =~ a1 + a2\nB =~ b1 + b2\nB ~ A\n"
 
 @dataclass
 class FullWorld:
-    """:class:`World` plus ids of a record, stream, claim, token, PLS project/dataset/run and job."""
+    """:class:`World` plus ids of a record, stream, claim, token, PLS project/dataset/run and job, and of a
+    survey (the researcher's, with one response), a change request and a feedback link of agreement A."""
 
     base: World
     stream_id: int
@@ -32,6 +45,11 @@ class FullWorld:
     dataset_id: int
     run_id: int
     job_id: int
+    survey_id: int
+    survey_key: str
+    response_id: int
+    change_id: int
+    feedback_token: str
 
 
 def seed_full(url: str) -> FullWorld:
@@ -59,8 +77,33 @@ def seed_full(url: str) -> FullWorld:
         run = pls.create_run(s, researcher, project.id, dataset_id=dataset.id)
         job = jobs.create_job(s, researcher, "security-test-noop", {})
         pls.update_run(s, run.id, job_id=job.id, status="succeeded", results={"paths": []})
+        survey = surveys.create_survey(s, researcher, SMALL)
+        answers = {"gender": "Pria", "CM1": 4, "CM2": 2, "CM3": 4, "MB1": 5, "MB2": 4, "MB3": 4}
+        # no start time: the responses page once answered 500 for such a survey (naive vs aware times)
+        response = surveys.submit_response(s, survey, answers, started_at=None)
+        public = surveys.create_survey(s, researcher, SMALL)
+        surveys.set_state(s, researcher, public.id, is_open=True)
+        change = changes.propose(
+            s, customer, base.agreement_a, 1, YAML_A.replace("target: 24h", "target: 12h"), "faster"
+        )
+        staff = Viewer.of(s.get_one(User, base.users["staff"]))
+        _, feedback_token = feedback.create_link(s, staff, base.agreement_a)
         full = FullWorld(
-            base, stream.id, "KX1", claim.id, token_row.id, token, project.id, dataset.id, run.id, job.id
+            base,
+            stream.id,
+            "KX1",
+            claim.id,
+            token_row.id,
+            token,
+            project.id,
+            dataset.id,
+            run.id,
+            job.id,
+            survey.id,
+            public.public_key,
+            response.id,
+            change.id,
+            feedback_token,
         )
     engine.dispose()
     return full
