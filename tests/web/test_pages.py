@@ -162,7 +162,15 @@ def test_log_lines_are_json_and_redact_secrets():
 def test_request_log_has_no_form_values(client, caplog):
     token = csrf_of(client)
     with caplog.at_level(logging.INFO, logger="ukur.web"):
-        client.post("/signin", data={"email": "admin@example.com", "password": PASSWORD, "csrf_token": token})
-    requests = [r for r in caplog.records if r.message == "request"]
-    assert requests and requests[0].fields["path"] == "/signin" and requests[0].fields["status"] == 303
+        client.post(
+            "/signin",
+            data={"email": "admin@example.com", "password": PASSWORD, "csrf_token": token},
+            follow_redirects=False,
+        )
+    # the POST's own record: an earlier test may have left the "ukur" logger at INFO (``ukur serve``
+    # configures logging), and then the GET that fetched the CSRF token is captured first
+    requests = [r for r in caplog.records if r.message == "request" and r.fields["method"] == "POST"]
+    assert (
+        len(requests) == 1 and requests[0].fields["path"] == "/signin" and requests[0].fields["status"] == 303
+    )
     assert all(PASSWORD not in repr(r.__dict__) for r in caplog.records)
