@@ -294,6 +294,26 @@ def test_upload_size_limit_answers_413_with_a_clear_message(full: FullWorld) -> 
             files={"file": ("r.csv", b"id\n" + b"K\n" * 10_000, "text/csv")},
         )
         assert page.status_code == 413 and "the upload is too large" in page.text
+        assert "javascript:" not in page.text  # the Content-Security-Policy would block it
+
+
+@pytest.mark.parametrize(
+    ("referer", "back"),
+    [
+        ("http://testserver/agreements/1?period=2026-01", "/agreements/1?period=2026-01"),
+        ("https://evil.example/agreements/1", "/"),
+        ("javascript:alert(1)", "/"),
+        (None, "/"),
+    ],
+)
+def test_413_page_links_back_to_the_same_origin_referer_only(
+    full: FullWorld, referer: str | None, back: str
+) -> None:
+    with _client(full, max_upload_bytes=1_000) as client:
+        headers = {"referer": referer} if referer else {}
+        page = client.post("/signin", content=b"x" * 5_000, headers=headers)
+        assert page.status_code == 413
+        assert f"<a href='{back.replace('&', '&amp;')}'>" in page.text
 
 
 def test_record_batches_have_a_row_limit_with_a_clear_message(full: FullWorld) -> None:

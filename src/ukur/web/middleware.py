@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import time
+from urllib.parse import urlsplit
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -32,6 +34,25 @@ def human_size(n: int) -> str:
             return f"{n:g} {unit}" if unit == "bytes" else f"{n:.0f} {unit}"
         n = n / 1024  # type: ignore[assignment]
     return f"{n} bytes"
+
+
+def _back_link(scope: Scope) -> str:
+    """The page the upload came from (its path and query) when the Referer is this site, else ``/``.
+
+    A plain link, because the Content-Security-Policy blocks ``javascript:`` URLs; only a same-origin
+    referrer is used, so the page never links to another site.
+    """
+    headers = dict(scope["headers"])
+    referer = urlsplit(headers.get(b"referer", b"").decode("latin-1"))
+    host = headers.get(b"host", b"").decode("latin-1")
+    if (
+        referer.scheme in ("http", "https")
+        and host
+        and referer.netloc == host
+        and referer.path.startswith("/")
+    ):
+        return referer.path + (f"?{referer.query}" if referer.query else "")
+    return "/"
 
 
 class _TooLarge(Exception):
@@ -106,7 +127,8 @@ class UploadLimitMiddleware:
         else:
             body = (
                 "<!doctype html><meta charset=utf-8><title>413</title>"
-                f"<p>{self.message}</p><p><a href='javascript:history.back()'>&larr;</a></p>"
+                f"<p>{html.escape(self.message)}</p>"
+                f"<p><a href='{html.escape(_back_link(scope), quote=True)}'>&larr;</a></p>"
             ).encode()
             kind = b"text/html; charset=utf-8"
         await send(
