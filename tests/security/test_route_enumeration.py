@@ -29,8 +29,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", UserWarning)
     from starlette.testclient import TestClient
 
-from tests.security.world import MODEL, FullWorld, seed_full
-from tests.store.test_surveys import SMALL
+from tests.security.world import MODEL, SMALL, FullWorld, seed_full
 from tests.web.conftest import PASSWORD, YAML_A, csrf_of, sign_in
 from ukur.config import Settings
 from ukur.web import create_app
