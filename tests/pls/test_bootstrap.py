@@ -29,7 +29,7 @@ def _kurtosis(draws: np.ndarray) -> np.ndarray:
     return np.mean(d**4, axis=0) / np.mean(d**2, axis=0) ** 2
 
 
-def _check_against_seminr(ours: pd.DataFrame, draws: np.ndarray, ref: pd.DataFrame, ref_b: int) -> None:
+def check_against_seminr(ours: pd.DataFrame, draws: np.ndarray, ref: pd.DataFrame, ref_b: int) -> None:
     kurt = _kurtosis(draws)
     rel = np.sqrt((kurt - 1) / 4 * (1 / B + 1 / ref_b))
     sd_ref = ref["Bootstrap SD"].to_numpy()
@@ -58,7 +58,7 @@ def _ref(name):
 def test_path_sd_and_mean_match_seminr_500(m1_boot):
     ref = _ref("boot_report_paths.csv")
     labels = [f"{a} -> {b}" for a, b in m1_boot.paths.index]
-    _check_against_seminr(m1_boot.paths, _draws(m1_boot, "paths"), ref.loc[labels], 500)
+    check_against_seminr(m1_boot.paths, _draws(m1_boot, "paths"), ref.loc[labels], 500)
 
 
 @pytest.mark.parametrize(
@@ -68,13 +68,13 @@ def test_outer_sd_and_mean_match_seminr_500(m1_boot, group, file):
     table = getattr(m1_boot, group)
     ref = _ref(file)
     labels = [f"{i} -> {c}" for c, i in table.index]
-    _check_against_seminr(table, _draws(m1_boot, group), ref.loc[labels], 500)
+    check_against_seminr(table, _draws(m1_boot, group), ref.loc[labels], 500)
 
 
 def test_htmt_sd_and_mean_match_seminr_500(m1_boot):
     ref = _ref("boot_report_htmt.csv")
     labels = [f"{a} -> {b}" for a, b in m1_boot.htmt.index]
-    _check_against_seminr(m1_boot.htmt, _draws(m1_boot, "htmt"), ref.loc[labels], 500)
+    check_against_seminr(m1_boot.htmt, _draws(m1_boot, "htmt"), ref.loc[labels], 500)
 
 
 def test_factorial_paths_match_seminr_200():
@@ -87,7 +87,7 @@ def test_factorial_paths_match_seminr_200():
             "Satisfaction Boot SD": "Bootstrap SD",
         }
     )
-    _check_against_seminr(boot.paths, _draws(boot, "paths"), ref.loc[[a for a, _ in boot.paths.index]], 200)
+    check_against_seminr(boot.paths, _draws(boot, "paths"), ref.loc[[a for a, _ in boot.paths.index]], 200)
 
 
 def test_indirect_effect_percentiles_match_seminr_200():

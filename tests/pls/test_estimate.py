@@ -24,7 +24,7 @@ def m1_path():
     return estimate(ref.m1(), ref.mobi())
 
 
-def _assert_frame(got: pd.DataFrame, expected: pd.DataFrame, atol: float = ATOL) -> None:
+def assert_frame(got: pd.DataFrame, expected: pd.DataFrame, atol: float = ATOL) -> None:
     got = got.loc[expected.index, expected.columns]
     np.testing.assert_allclose(got.to_numpy(dtype=float), expected.to_numpy(dtype=float), rtol=0, atol=atol)
 
@@ -45,16 +45,16 @@ def test_weights_paths_scores(make, scheme, prefix, scores_file):
     assert result.converged and result.iterations == 6
     expected_w = ref.block_vector(ref.read_matrix(f"{prefix}weights.csv"), model)
     np.testing.assert_allclose(result.outer_weights.to_numpy(), expected_w, rtol=0, atol=ref.TOL)
-    _assert_frame(result.path_matrix, ref.read_matrix(f"{prefix}coefficients.csv"), ref.TOL)
+    assert_frame(result.path_matrix, ref.read_matrix(f"{prefix}coefficients.csv"), ref.TOL)
     scores = ref.read_matrix(scores_file)
     scores.index = result.scores.index
-    _assert_frame(result.scores, scores)
+    assert_frame(result.scores, scores)
 
 
 def test_cr1_paths_with_minus_99(m1_path):
     # test_clean_data.R: corp_rep_data, missing_value = -99, mean replacement, path weighting
     result = estimate(ref.cr1(), ref.corp_rep(), na_values=[-99])
-    _assert_frame(result.path_matrix, ref.read_matrix("corp_rep_simple_paths.csv"), ref.TOL)
+    assert_frame(result.path_matrix, ref.read_matrix("corp_rep_simple_paths.csv"), ref.TOL)
     assert result.meta["values_missing"] == 1 + 3 + 4 + 3  # README §1: cusa 1, cusl_1 3, cusl_2 4, cusl_3 3
     assert result.meta["values_replaced"] == 11
 
@@ -121,13 +121,13 @@ def test_reliability(m1_path):
     expected = ref.read_matrix("reliability.csv").rename(
         columns={"rhoC": "rho_c", "AVE": "ave", "rhoA": "rho_a"}
     )
-    _assert_frame(m1_path.reliability, expected)
+    assert_frame(m1_path.reliability, expected)
 
 
 def test_cross_loadings_and_loadings(m1_path):
     # test-summary.R compares after round(, 3); every value is compared here at 1e-9
     expected = ref.read_matrix("cross_loadings.csv")
-    _assert_frame(m1_path.cross_loadings, expected)
+    assert_frame(m1_path.cross_loadings, expected)
     own = [expected.loc[i, c] for i, c in m1_path.outer["construct"].items()]
     np.testing.assert_allclose(m1_path.outer_loadings.to_numpy(), own, rtol=0, atol=ATOL)
 
@@ -186,8 +186,8 @@ def test_antecedent_vifs(make, file):
 
 def test_construct_and_item_correlations(m1_path):
     # test-descriptive-stats.R: construct_cors.csv and item_cors.csv
-    _assert_frame(m1_path.construct_correlations, ref.read_matrix("construct_cors.csv"))
-    _assert_frame(m1_path.item_correlations, ref.read_matrix("item_cors.csv"))
+    assert_frame(m1_path.construct_correlations, ref.read_matrix("construct_cors.csv"))
+    assert_frame(m1_path.item_correlations, ref.read_matrix("item_cors.csv"))
 
 
 def test_bootstrap_report_original_estimates(m1_path):
@@ -232,7 +232,7 @@ def _seminr_items(file: str) -> pd.DataFrame:
 
 def test_item_descriptives(m1_path):
     # test-descriptive-stats.R: item_stats.csv (mobi, no missing values)
-    _assert_frame(m1_path.items, _seminr_items("item_stats.csv"))
+    assert_frame(m1_path.items, _seminr_items("item_stats.csv"))
 
 
 def test_item_descriptives_with_missing_values():
@@ -240,7 +240,7 @@ def test_item_descriptives_with_missing_values():
     # over the non-missing raw values
     result = estimate(ref.cr2(), ref.corp_rep(), scheme="factorial", na_values=[-99], tol=0.1)
     expected = _seminr_items("missing_cases_item_descriptives.csv")
-    _assert_frame(result.items, expected)
+    assert_frame(result.items, expected)
     assert result.items.loc["cusl_2", "missing"] == 4
 
 
@@ -248,7 +248,7 @@ def test_construct_descriptives_of_scores(m1_path):
     # construct_stats.csv: the same statistics of the construct scores (SD = 1 with n − 1)
     from ukur.pls.descriptives import describe
 
-    _assert_frame(describe(m1_path.scores), _seminr_items("construct_stats.csv"))
+    assert_frame(describe(m1_path.scores), _seminr_items("construct_stats.csv"))
 
 
 def test_adjusted_moments_are_the_bias_corrected_ones():

@@ -57,7 +57,7 @@ def pg_databases(postgres_database: str) -> Iterator[tuple[str, str]]:
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def _round_trip(source: str, target: str, file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def check_round_trip(source: str, target: str, file: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["db", "backup", str(file), "--database-url", source]) == 0
     assert "backup written" in capsys.readouterr().out
     assert run(["db", "restore", str(file), "--database-url", target, "--yes"]) == 0
@@ -77,7 +77,7 @@ def test_sqlite_round_trip_while_the_database_is_open(tmp_path: Path, capsys) ->
     source = f"sqlite:///{tmp_path / 'ukur.db'}"
     engine = _fill(source)
     with engine.connect():  # an open connection: recent pages may still sit in the -wal file
-        _round_trip(source, f"sqlite:///{tmp_path / 'restored.db'}", tmp_path / "ukur.backup", capsys)
+        check_round_trip(source, f"sqlite:///{tmp_path / 'restored.db'}", tmp_path / "ukur.backup", capsys)
     engine.dispose()
 
 
@@ -85,7 +85,7 @@ def test_sqlite_round_trip_while_the_database_is_open(tmp_path: Path, capsys) ->
 def test_postgresql_round_trip_into_a_new_database(pg_databases, tmp_path: Path, capsys) -> None:
     source, target = pg_databases
     _fill(source).dispose()
-    _round_trip(source, target, tmp_path / "ukur.dump", capsys)
+    check_round_trip(source, target, tmp_path / "ukur.dump", capsys)
 
 
 def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path: Path, capsys) -> None:
