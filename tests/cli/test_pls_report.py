@@ -54,7 +54,7 @@ def test_without_bootstrap_has_no_bootstrap_section(tmp_path):
         (["-o", "r.pdf"], "unknown report format '.pdf'"),
         (["-o", "r.html", "--profile", "Umur"], "profile column 'Umur' is not in the data"),
         (["-o", "r.html", "--hypotheses", str(DEMO / "hypotheses.txt")], "--hypotheses needs a bootstrap"),
-        (["-o", "no/such/dir/r.html"], "output directory does not exist"),
+        (["-o", "no/such/dir/r.html"], "the output folder does not exist"),
     ],
 )
 def test_user_errors_exit_2(tmp_path, monkeypatch, capsys, extra, message):

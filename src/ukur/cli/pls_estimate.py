@@ -13,8 +13,6 @@ from __future__ import annotations
 import io
 import json
 import math
-import os
-import tempfile
 import warnings
 from enum import StrEnum
 from pathlib import Path
@@ -27,12 +25,13 @@ from rich.console import Console
 from rich.table import Table
 
 from ukur.cli import pls_bootstrap
+from ukur.cli.files import read_text, write_atomic
 from ukur.errors import ConvergenceWarning, DataError
 from ukur.io import map_likert, read_table
 from ukur.pls import Model, PLSResult
 from ukur.pls import estimate as estimate_model
 
-__all__ = ["estimate", "render_text", "write_atomic"]
+__all__ = ["estimate", "render_text"]
 
 
 class Scheme(StrEnum):
@@ -112,7 +111,7 @@ def estimate(
     if not math.isfinite(tol) or tol <= 0:
         raise DataError(f"--tol must be a positive number, not {tol:g}", field="tol")
     na_values = tuple(na or ())
-    model = Model.from_syntax(_read_text(model_file), source=str(model_file))
+    model = Model.from_syntax(read_text(model_file, "model"), source=str(model_file))
     data = read_table(data_file, na_values=na_values)
     if likert is not None or likert_map is not None:
         data = _map_likert(data, model, likert, likert_map)
@@ -167,7 +166,7 @@ def _map_likert(
         raise DataError(f"--likert must be 5 or 7, not {points}", field="likert")
     mapping = None
     if mapping_file is not None:
-        loaded = yaml.safe_load(_read_text(mapping_file, "Likert mapping"))
+        loaded = yaml.safe_load(read_text(mapping_file, "Likert mapping"))
         if not isinstance(loaded, dict) or not all(isinstance(v, (int, float)) for v in loaded.values()):
             raise DataError("the Likert mapping must map each label to a number", source=str(mapping_file))
         mapping = {str(k): float(v) for k, v in loaded.items()}
@@ -175,34 +174,6 @@ def _map_likert(
         c for c in model.indicators if c in data.columns and not pd.api.types.is_numeric_dtype(data[c])
     ]
     return map_likert(data, columns, points=points or 5, mapping=mapping)
-
-
-def _read_text(path: Path, what: str = "model") -> str:
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise DataError(f"{what} file not found", source=str(path)) from None
-    except UnicodeDecodeError:
-        raise DataError(f"{what} file is not UTF-8 text", source=str(path)) from None
-    except OSError as exc:
-        raise DataError(f"cannot read {what} file: {exc.strerror or exc}", source=str(path)) from None
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file in the same directory and ``os.replace``."""
-    directory = path.parent if str(path.parent) else Path(".")
-    if not directory.is_dir():
-        raise DataError("output directory does not exist", source=str(directory))
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 # --- text rendering -----------------------------------------------------------------------------

@@ -15,8 +15,6 @@ written atomically (temporary file, then rename). User errors exit with code 2 a
 
 from __future__ import annotations
 
-import os
-import tempfile
 import warnings
 from enum import StrEnum
 from pathlib import Path
@@ -25,6 +23,7 @@ from typing import Annotated
 import typer
 
 from ukur.cli import pls_bootstrap
+from ukur.cli.files import read_text, write_atomic
 from ukur.errors import ConvergenceWarning, DataError
 from ukur.io import read_table
 from ukur.pls import Model
@@ -39,32 +38,6 @@ __all__ = ["report"]
 class Language(StrEnum):
     en = "en"
     id = "id"
-
-
-def _read_text(path: Path, what: str) -> str:
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise DataError(f"{what} file not found", source=str(path)) from None
-    except UnicodeDecodeError:
-        raise DataError(f"{what} file is not UTF-8 text", source=str(path)) from None
-
-
-def _write_atomic(path: Path, payload: bytes) -> None:
-    directory = path.parent if str(path.parent) else Path(".")
-    if not directory.is_dir():
-        raise DataError("output directory does not exist", source=str(directory))
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)  # mkstemp makes 0600; a report is an ordinary file
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _min_sample(paths: list[float]) -> int | None:
@@ -98,7 +71,7 @@ def report(
     """Write the PLS-SEM report (tables, diagrams, warnings, written results) as HTML, XLSX or DOCX."""
     kind = format_for(output.name)
     na_values = tuple(na or ())
-    model = Model.from_syntax(_read_text(model_file, "model"), source=str(model_file))
+    model = Model.from_syntax(read_text(model_file, "model"), source=str(model_file))
     data = read_table(data_file, na_values=na_values)
     columns = [c.strip() for c in (profile or "").split(",") if c.strip()]
     for c in columns:
@@ -133,5 +106,5 @@ def report(
         title=title,
     )
     payload = render(doc, kind)
-    _write_atomic(output, payload)
+    write_atomic(output, payload)
     typer.echo(f"wrote {output}", err=True)

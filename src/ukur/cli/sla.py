@@ -9,8 +9,6 @@ Agreement files are read here (the engine only parses text); a child agreement's
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -28,6 +26,7 @@ from ukur.cli import (
     sla_success,
     sla_suggest,
 )
+from ukur.cli.files import write_atomic
 from ukur.errors import AgreementError, UkurError
 from ukur.io import read_table
 from ukur.sla import Agreement, AgreementRegistry, evaluate, explain_record
@@ -115,15 +114,7 @@ def write_output(text: str, output: Path | None) -> None:
     if output is None:
         typer.echo(text, nl=not text.endswith("\n"))
         return
-    folder = output.resolve().parent
-    handle, temporary = tempfile.mkstemp(prefix=f".{output.name}.", dir=folder)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temporary, output)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomic(output, text)
 
 
 @app.command("validate")

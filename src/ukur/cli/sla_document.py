@@ -9,8 +9,6 @@ suffix; the file is written atomically and only when everything succeeded. User 
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
@@ -18,6 +16,7 @@ from typing import Annotated
 
 import typer
 
+from ukur.cli.files import write_atomic
 from ukur.errors import UkurError
 from ukur.report.sla_document import (
     ContractDocument,
@@ -47,24 +46,6 @@ RENDERERS: dict[str, Callable[[ContractDocument], bytes]] = {
     ".docx": render_document_docx,
 }
 """Output suffix → renderer of the document as bytes."""
-
-
-def write_bytes_atomic(path: Path, payload: bytes) -> None:
-    """Write ``payload`` to a temporary file next to ``path`` and rename it into place."""
-    folder = path.resolve().parent
-    if not folder.is_dir():
-        raise UkurError("the output folder does not exist", source=str(path.parent))
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(payload)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(temporary, 0o666 & ~mask)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def document(
@@ -98,5 +79,5 @@ def document(
     agreement = registry.load(text, source=str(agreement_file))
     parent = registry.get(agreement.parent) if agreement.parent is not None else None
     payload = render(build_document(agreement, lang=lang.value, parent=parent))
-    write_bytes_atomic(output, payload)
+    write_atomic(output, payload)
     typer.echo(f"wrote {output}", err=True)

@@ -14,8 +14,6 @@ written atomically (a temporary file renamed into place). User errors exit with 
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
@@ -24,7 +22,8 @@ from typing import Annotated
 import pandas as pd
 import typer
 
-from ukur.errors import DataError, UkurError
+from ukur.cli.files import write_atomic
+from ukur.errors import UkurError
 from ukur.io import read_table
 from ukur.report.sla_html import render_html
 from ukur.report.sla_pdf import render_pdf
@@ -65,23 +64,6 @@ def _streams(values: list[str] | None, option: str) -> dict[str, pd.DataFrame]:
             raise UkurError(f"{option} names stream {name!r} twice")
         found[name] = read_table(Path(file))
     return found
-
-
-def _write_atomic(path: Path, payload: bytes) -> None:
-    directory = path.parent if str(path.parent) else Path(".")
-    if not directory.is_dir():
-        raise DataError("output directory does not exist", source=str(directory))
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)  # mkstemp makes 0600; a report is an ordinary file
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def report(
@@ -148,5 +130,5 @@ def report(
         as_of=current.as_of.tz_localize("UTC"),
     )
     document = build_sla_report(current, history=history, lang=lang.value)
-    _write_atomic(output, render(document))
+    write_atomic(output, render(document))
     typer.echo(f"wrote {output}", err=True)
