@@ -79,3 +79,49 @@ def test_demo_claims_are_filed_with_their_times_and_decisions(demo_db):
             c.record_id for k, c in stored.items() if k != "CL0018"
         }
     engine.dispose()
+
+
+def test_every_demo_agreement_page_and_success_page_renders_without_an_evaluation_error(demo_db):
+    """The success demo's shipments must not land in a stream another demo agreement evaluates (they once
+    sat in the provider's own ``shipments`` stream, so the parent kilat-corporate failed with "stream
+    'shipments' has no column 'damaged'")."""
+    import re
+    import warnings
+
+    from ukur.config import Settings
+    from ukur.store import accounts
+    from ukur.web import create_app
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        from starlette.testclient import TestClient
+
+    engine = make_engine(demo_db)
+    with transaction(make_session_factory(engine)) as s:
+        slugs = {a.slug: a.id for a in agreements.list_agreements(s, SYSTEM)}
+        accounts.create_user(
+            s,
+            SYSTEM,
+            email="check@ukur.example",
+            password="correct horse battery",
+            role="staff",
+            name="Check",
+        )
+    engine.dispose()
+    assert {"kilat-corporate", "kilat-gold", "helpdesk-internal", "kilat-bisnis"} <= set(slugs)
+    with TestClient(create_app(Settings(database_url=demo_db)), raise_server_exceptions=False) as client:
+        token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/signin").text)
+        assert token is not None
+        signed = client.post(
+            "/signin",
+            data={"email": "check@ukur.example", "password": "correct horse battery", "csrf_token": token[1]},
+            follow_redirects=False,
+        )
+        assert signed.status_code == 303
+        for slug, agreement_id in slugs.items():
+            page = client.get(f"/agreements/{agreement_id}")
+            assert page.status_code == 200, (slug, page.text[:500])
+            assert 'class="error"' not in page.text, (slug, re.findall(r'class="error"[^<]*<', page.text))
+        success = client.get(f"/agreements/{slugs['kilat-bisnis']}/success")
+        assert success.status_code == 200 and 'class="error"' not in success.text
+        assert 'class="question"' in success.text  # the analysis ran on the demo's own stream

@@ -74,7 +74,7 @@ def _csv_rows(path: Path) -> list[dict[str, str | None]]:
 def load_demo(session: Session, examples: Path | None) -> DemoResult:
     """Create the demo organisations, accounts and example data in ``session`` (one transaction)."""
     result = DemoResult()
-    provider = accounts.create_organisation(session, SYSTEM, PROVIDER, "provider")
+    accounts.create_organisation(session, SYSTEM, PROVIDER, "provider")
     customer = accounts.create_organisation(session, SYSTEM, CUSTOMER, "customer")
     researcher: Viewer | None = None
     for email, name, role, org in ACCOUNTS:
@@ -97,7 +97,7 @@ def load_demo(session: Session, examples: Path | None) -> DemoResult:
     _load_sla(session, examples / "sla", customer.id, result)
     _load_history(session, examples / "sla", customer.id, result)
     _load_claims(session, examples / "sla", result)
-    _load_success(session, examples / "sla" / "success", provider.id, result)
+    _load_success(session, examples / "sla" / "success", result)
     if researcher is not None:
         _load_pls(session, examples / "umkm-pamulang", researcher, result)
     return result
@@ -143,10 +143,16 @@ def _load_history(session: Session, folder: Path, customer_id: int, result: Demo
         result.skipped.append(f"{path.name}: {exc}")
 
 
-def _load_success(session: Session, folder: Path, provider_id: int, result: DemoResult) -> None:
+def _load_success(session: Session, folder: Path, result: DemoResult) -> None:
     """The simulated success demo (``examples/sla/success``): the standard ``kilat-bisnis`` agreement, its
-    shipments (a ``customer`` column names each small customer, kept in the provider's own stream) and
-    the feedback, so the success page has a year of figures.  All or nothing."""
+    shipments (a ``customer`` column names each small customer) and the feedback, so the success page has
+    a year of figures.  All or nothing.
+
+    The agreement's customer ("Kilat Bisnis customers", the small businesses on the standard terms) gets
+    its own customer organisation, which owns the shipments stream: in the provider's own ``shipments``
+    stream they would be evaluated by every provider-owned agreement reading ``shipments`` too (the
+    parent ``kilat-corporate``), whose objectives need columns these shipments do not have.  The
+    organisation has no users, so only the provider's staff see the demo."""
     paths = [folder / name for name in ("kilat-bisnis.yaml", "shipments.csv", "feedback.csv")]
     if not all(p.is_file() for p in paths):
         result.skipped.append("success demo (missing files)")
@@ -154,9 +160,13 @@ def _load_success(session: Session, folder: Path, provider_id: int, result: Demo
     try:
         with session.begin_nested():
             text = paths[0].read_text(encoding="utf-8")
-            version = agreements.upload_agreement(session, SYSTEM, text, source=paths[0].name)
-            _store_signatures(session, version, agreements.validate_agreement(session, text, paths[0].name))
-            target = records.stream_for(session, SYSTEM, provider_id, "shipments")
+            loaded = agreements.validate_agreement(session, text, paths[0].name)
+            group = accounts.create_organisation(session, SYSTEM, loaded.customer.name, "customer")
+            version = agreements.upload_agreement(
+                session, SYSTEM, text, customer_org_id=group.id, source=paths[0].name
+            )
+            _store_signatures(session, version, loaded)
+            target = records.stream_for(session, SYSTEM, group.id, "shipments")
             records.import_records(session, SYSTEM, target, _csv_rows(paths[1]), source=paths[1].name)
             count = feedback.import_answers(
                 session, SYSTEM, version.agreement_id, read_table(paths[2]), source=paths[2].name
