@@ -40,6 +40,7 @@ def test_staff_page_shows_trends_split_and_every_answer(as_role, answered):
     assert "2026-03" in text
     assert "Cepat sekali" in text and "Terlambat" in text and "dari Toko B" in text
     assert "Satisfaction by SLA outcome" in text or "No feedback is linked" in text
+    assert "binomial test p ≤ 0.01" in text  # the at-risk rule used is stated
     # no inline script (the CSP has no 'unsafe-inline'): every script tag loads a file
     assert all("src=" in tag for tag in re.findall(r"<script[^>]*>", text))
 

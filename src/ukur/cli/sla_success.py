@@ -21,7 +21,7 @@ import typer
 from ukur.errors import UkurError
 from ukur.io import read_table
 from ukur.report.success_written import QUESTION, written
-from ukur.success import ComplaintTargets, analyze
+from ukur.success import AtRiskRule, ComplaintTargets, analyze
 
 __all__ = ["success", "written"]
 
@@ -80,6 +80,30 @@ def success(
         Path | None,
         typer.Option("--model", help="PLS model syntax file (default: SLA → satisfaction → loyalty)."),
     ] = None,
+    at_risk_months: Annotated[
+        int, typer.Option("--at-risk-months", help="At-risk rule: months in each compared window.")
+    ] = 3,
+    at_risk_drop: Annotated[
+        float, typer.Option("--at-risk-drop", help="At-risk rule: smallest CSAT fall (points) that counts.")
+    ] = 0.5,
+    at_risk_answers: Annotated[
+        int, typer.Option("--at-risk-answers", help="At-risk rule: fewest CSAT answers in each window.")
+    ] = 3,
+    at_risk_breaches: Annotated[
+        int, typer.Option("--at-risk-breaches", help="At-risk rule: fewest breached records in the window.")
+    ] = 3,
+    at_risk_level: Annotated[
+        float,
+        typer.Option(
+            "--at-risk-level", help="At-risk rule: p value the fall or the excess breaches must reach."
+        ),
+    ] = 0.01,
+    at_risk_allowed: Annotated[
+        float | None,
+        typer.Option(
+            "--at-risk-allowed", help="At-risk rule: share of records allowed to breach (default 1 − goal)."
+        ),
+    ] = None,
     bootstrap: Annotated[int, typer.Option("--bootstrap", help="Bootstrap resamples.")] = 2000,
     seed: Annotated[int, typer.Option("--seed", help="Random seed of the bootstraps.")] = 0,
     as_of: Annotated[
@@ -104,6 +128,14 @@ def success(
         raise UkurError("give the record files with --records STREAM=FILE", field="records")
     if feedback is None:
         raise UkurError("give the feedback file with --feedback FILE", field="feedback")
+    rule = AtRiskRule(
+        months=at_risk_months,
+        drop=at_risk_drop,
+        min_answers=at_risk_answers,
+        breaches=at_risk_breaches,
+        level=at_risk_level,
+        allowed_share=at_risk_allowed,
+    )
     loaded = [load_file(path, agreements) for path in agreement_files]
     model_text = None
     if model is not None:
@@ -123,6 +155,7 @@ def success(
         samples=bootstrap,
         seed=seed,
         as_of=as_of,
+        rule=rule,
     )
     text = written(result, lang.value)
     if output_format is Format.json:

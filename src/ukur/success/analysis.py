@@ -22,7 +22,7 @@ import pandas as pd
 from ukur.errors import DataError
 from ukur.sla import Agreement, BusinessCalendar
 from ukur.sla.compliance import frame_records
-from ukur.success.at_risk import AtRisk, AtRiskRule, at_risk
+from ukur.success.at_risk import AtRisk, AtRiskRule, allowed_shares, at_risk
 from ukur.success.complaints import ComplaintHandling, complaint_handling, complaints_from_claims
 from ukur.success.experience import (
     CustomerCompliance,
@@ -191,7 +191,14 @@ def analyze(
         credits=customer_credits(evaluated),
         timezone=tz,
     )
-    risky = at_risk(fb, outcomes, rule=rule, timezone=tz, last=_last_month(agreements, now))
+    risky = at_risk(
+        fb,
+        outcomes,
+        rule=rule,
+        timezone=tz,
+        last=_last_month(agreements, now),
+        allowed=allowed_shares(agreements),
+    )
     handled = None
     if complaints is None:
         from_claims = [
