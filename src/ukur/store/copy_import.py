@@ -1,4 +1,4 @@
-"""Record imports into PostgreSQL with ``COPY``: the fast path of :func:`ukur.store.records.import_records`.
+"""The fast paths of :func:`ukur.store.records.import_records`: ``COPY`` on PostgreSQL, ``executemany`` on SQLite.
 
 A multi-row ``INSERT ... ON CONFLICT`` sends every value as a bound parameter and makes the server plan
 each batch; ``COPY FROM STDIN`` streams rows in PostgreSQL's own format (psycopg 3 ``cursor.copy``)
@@ -7,6 +7,13 @@ temporary table first and one ``INSERT ... SELECT ... ON CONFLICT (stream_id, re
 moves them into ``records``: the same idempotent upsert as the portable path, on the caller's
 connection and inside the caller's transaction, so the import stays all or nothing.  The temporary
 table disappears at commit or rollback (``ON COMMIT DROP``).
+
+On SQLite, building one multi-row ``INSERT`` per batch through SQLAlchemy spent most of an import
+compiling the statement (about 6,000 records/s).  :func:`sqlite_upsert_records` instead prepares one
+``INSERT ... ON CONFLICT (stream_id, record_id) DO UPDATE`` and hands the driver all rows at once
+(``executemany``), with the JSON text and times converted by the columns' own SQLAlchemy types, so the
+stored values are the same as before.  It runs on the session's connection inside the caller's
+transaction: still all or nothing, still idempotent.
 """
 
 from __future__ import annotations
@@ -18,12 +25,23 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-__all__ = ["COPY_BATCH", "copy_upsert_records"]
+from ukur.store.models_sla import Record
+
+__all__ = ["COPY_BATCH", "SQLITE_BATCH", "copy_upsert_records", "sqlite_upsert_records"]
 
 COPY_BATCH = 50_000
 """Rows handed to one ``COPY`` statement; bounds the memory of the text being sent."""
 
+SQLITE_BATCH = 900
+"""Rows per ``executemany`` and per existence count; the count's ``IN`` list stays below SQLite's oldest
+limit of 999 bound parameters."""
+
 TEMP = "ukur_import_records"
+SQLITE_UPSERT = (
+    "INSERT INTO records (stream_id, record_id, payload, created_at, updated_at) VALUES (?, ?, ?, ?, ?) "
+    "ON CONFLICT (stream_id, record_id) DO UPDATE "
+    "SET payload = excluded.payload, updated_at = excluded.updated_at"
+)
 
 
 def copy_upsert_records(
@@ -61,3 +79,43 @@ def copy_upsert_records(
         )
         cursor.execute(f"TRUNCATE {TEMP}")
     return int(found[0]) if found else 0
+
+
+def sqlite_upsert_records(
+    session: Session, stream_id: int, rows: Sequence[tuple[str, dict[str, Any]]], now: datetime
+) -> int:
+    """SQLite: insert or update validated ``(record id, payload)`` pairs; returns how many existed.
+
+    Which rows existed is counted per batch with an indexed ``IN`` lookup on ``(stream_id, record_id)``
+    before the batch is written: SQLite's ``changes()`` counts an upsert's update like an insert,
+    ``RETURNING`` cannot be combined with ``executemany``, and counting the whole stream before and
+    after would cost time in proportion to the stream instead of the upload (about 5% of an import).
+    """
+    dialect = session.get_bind().dialect
+    table = Record.__table__
+    to_json = table.c.payload.type.dialect_impl(dialect).bind_processor(dialect)
+    to_time = table.c.created_at.type.dialect_impl(dialect).bind_processor(dialect)
+    if to_json is None or to_time is None:  # pragma: no cover - both types always convert on SQLite
+        raise RuntimeError("the records table's JSON and time columns have no SQLite conversion")
+    stamp = to_time(now)
+    raw = session.connection().connection.driver_connection
+    if raw is None:  # pragma: no cover - a live connection always has its driver connection
+        raise RuntimeError("the SQLite connection is closed")
+    existed = 0
+    cursor = raw.cursor()
+    try:
+        for start in range(0, len(rows), SQLITE_BATCH):
+            batch = rows[start : start + SQLITE_BATCH]
+            marks = ", ".join("?" * len(batch))
+            cursor.execute(
+                f"SELECT count(*) FROM records WHERE stream_id = ? AND record_id IN ({marks})",
+                [stream_id, *(ident for ident, _ in batch)],
+            )
+            existed += int(cursor.fetchone()[0])
+            cursor.executemany(
+                SQLITE_UPSERT,
+                [(stream_id, ident, to_json(payload), stamp, stamp) for ident, payload in batch],
+            )
+    finally:
+        cursor.close()
+    return existed

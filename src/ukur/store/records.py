@@ -14,13 +14,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ukur.errors import DataError, UkurError
 from ukur.store import audit
 from ukur.store.access import Viewer, ensure_can_edit_sla, not_found, org_filter
-from ukur.store.copy_import import copy_upsert_records
+from ukur.store.copy_import import copy_upsert_records, sqlite_upsert_records
 from ukur.store.models import Organisation
 from ukur.store.models_sla import Record, RecordStatus, RecordStream
 from ukur.store.timestamps import parse_utc, zone
@@ -37,7 +36,6 @@ __all__ = [
     "validate_rows",
 ]
 
-BATCH = 500
 MAX_SHOWN_ERRORS = 10
 MAX_ID_LENGTH = 200
 
@@ -149,40 +147,11 @@ def import_records(
     ensure_can_edit_sla(viewer)
     valid = validate_rows(rows, source)
     dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     now = utcnow()
-    updated = 0
     if dialect == "postgresql":  # COPY through a temporary table: the same upsert, several times faster
         updated = copy_upsert_records(session, stream.id, valid, now)
-        valid_for_insert: list[tuple[str, dict[str, Any]]] = []
-    else:
-        valid_for_insert = valid
-    for start in range(0, len(valid_for_insert), BATCH):
-        batch = valid_for_insert[start : start + BATCH]
-        ids = [ident for ident, _ in batch]
-        updated += (
-            session.scalar(
-                select(func.count(Record.id)).where(Record.stream_id == stream.id, Record.record_id.in_(ids))
-            )
-            or 0
-        )
-        statement = insert(Record).values(
-            [
-                {
-                    "stream_id": stream.id,
-                    "record_id": ident,
-                    "payload": payload,
-                    "created_at": now,
-                    "updated_at": now,
-                }
-                for ident, payload in batch
-            ]
-        )
-        statement = statement.on_conflict_do_update(
-            index_elements=["stream_id", "record_id"],
-            set_={"payload": statement.excluded.payload, "updated_at": statement.excluded.updated_at},
-        )
-        session.execute(statement)
+    else:  # one prepared upsert, executemany: compiling a multi-row INSERT per batch was the bottleneck
+        updated = sqlite_upsert_records(session, stream.id, valid, now)
     summary = ImportSummary(
         stream_id=stream.id, received=len(valid), inserted=len(valid) - updated, updated=updated
     )
