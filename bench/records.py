@@ -2,7 +2,8 @@
 
 Stages, each in its own process so that the peak resident memory printed is that stage's own:
 
-* ``sqlite-import``: ``import_records`` into a fresh SQLite file (batched ``INSERT ... ON CONFLICT``);
+* ``sqlite-import``: ``import_records`` into a fresh SQLite file (one prepared ``INSERT ... ON CONFLICT``
+  through ``executemany``);
 * ``postgres-import``: the same call on PostgreSQL (127.0.0.1:5432, a throw-away database), which takes
   the ``COPY`` path of :mod:`ukur.store.copy_import`;
 * ``evaluate``: :func:`ukur.store.compliance_windows.evaluate_by_period` month by month on the
@@ -11,12 +12,15 @@ Stages, each in its own process so that the peak resident memory printed is that
 Records are the seeded shipments of ``tests/faults/_import_child.py`` spread over 12 months of 2026
 (id, picked_up_at, delivered_at, weight_kg), imported in uploads of 200,000 (one transaction each).
 Defaults to 1,000,000 records; ``--records 10000000`` for the 10M figure of docs/operations.md.
+The machine's load average (1 minute) at the end of each stage is printed with it: on a shared machine the
+rates are only comparable at similar load.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import secrets
 import subprocess
@@ -129,6 +133,7 @@ def main() -> None:
     if args.stage:
         result = (stage_import if args.stage == "import" else stage_evaluate)(args.url, args.records)
         result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        result["load"] = os.getloadavg()[0]
         print(json.dumps(result))
         return
     print(f"{args.records:,} records")
@@ -152,10 +157,11 @@ def main() -> None:
                     conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         else:
             results.append(("evaluate by month (SQLite)", _child("evaluate", evaluate_url, args.records)))
-    print(f"{'stage':<32} {'records':>12} {'seconds':>9} {'records/s':>11} {'peak MB':>9}")
+    print(f"{'stage':<32} {'records':>12} {'seconds':>9} {'records/s':>11} {'peak MB':>9} {'load':>5}")
     for label, r in results:
         print(
             f"{label:<32} {r['records']:>12,} {r['seconds']:>9.1f} {r['rate']:>11,.0f} {r['peak_mb']:>9.0f}"
+            f" {r['load']:>5.1f}"
         )
 
 
