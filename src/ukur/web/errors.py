@@ -9,6 +9,7 @@ AuthenticationError        401
 ConflictError              409
 any other UkurError        400    the message, with its file/line/field
 request validation         422    ``{"error": "ValidationError", "field": ...}``
+integer beyond 64 bits     422    the same, naming the path or query parameter (a body field: none)
 missing CSRF token         403    "the form expired" page
 not signed in              401    (HTML: redirect to the sign-in page)
 anything else              500    a generic message; the traceback goes to the log only
@@ -18,6 +19,7 @@ anything else              500    a generic message; the traceback goes to the l
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 from urllib.parse import quote
 
@@ -67,6 +69,12 @@ def _body(error: str, message: str, **where: Any) -> dict[str, Any]:
     return body
 
 
+def _beyond_64_bits(value: object) -> bool:
+    """True for a request value that is an integer no signed 64-bit column can hold."""
+    text = str(value).strip()
+    return re.fullmatch(r"[+-]?[0-9]+", text) is not None and not -(2**63) <= int(text) < 2**63
+
+
 def _page(request: Request, status: int, message: str) -> Response:
     try:
         return render(request, "error.html", status_code=status, status=status, message=message)
@@ -112,6 +120,20 @@ def install_error_handlers(app: FastAPI) -> None:
         loc = [str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path", "form")]
         message = str(first.get("msg", "invalid request"))
         field = ".".join(loc) or None
+        if _is_api(request):
+            return JSONResponse(_body("ValidationError", message, field=field), status_code=422)
+        return _page(request, 422, f"{field}: {message}" if field else message)
+
+    @app.exception_handler(OverflowError)
+    async def number_too_large(request: Request, exc: OverflowError) -> Response:
+        # The database stores integers in 64 bits: SQLite's driver refuses a larger id, offset or count
+        # from a request with OverflowError (found by the schemathesis fuzz).  No row can have such a
+        # number, so it is bad input, not a crash; the traceback is still logged in case it came from
+        # a computation instead.
+        log.warning("integer out of range", exc_info=exc, extra={"fields": {"path": request.url.path}})
+        params = {**request.query_params, **request.path_params}
+        field = next((name for name, value in params.items() if _beyond_64_bits(value)), None)
+        message = f"the number is too large (at most {2**63 - 1})"
         if _is_api(request):
             return JSONResponse(_body("ValidationError", message, field=field), status_code=422)
         return _page(request, 422, f"{field}: {message}" if field else message)

@@ -34,11 +34,12 @@ from ukur.store.errors import NotFoundError, PermissionDenied
 from ukur.store.models_changes import ChangeRequest
 from ukur.store.models_sla import Agreement, AgreementVersion
 from ukur.web.deps import CsrfProtected, SessionDep, ViewerDep, flash, render
+from ukur.web.routes.api import ERRORS
 
 __all__ = ["api_router", "router"]
 
 router = APIRouter(include_in_schema=False, dependencies=[CsrfProtected])
-api_router = APIRouter(prefix="/api/v1", dependencies=[CsrfProtected], tags=["changes"])
+api_router = APIRouter(prefix="/api/v1", dependencies=[CsrfProtected], responses=ERRORS, tags=["changes"])
 
 FORMATS = {
     "html": ("text/html; charset=utf-8", "html"),

@@ -197,7 +197,7 @@ def api_success(
     db: SessionDep,
     viewer: ViewerDep,
     lang: str = Query("en", pattern="^(en|id)$"),
-    seed: int = 0,
+    seed: int = Query(0, ge=0, description="seed of the bootstrap resampling (numpy takes no negative seed)"),
 ) -> dict[str, Any]:
     """The success figures: the JSON of ``ukur sla success --format json`` on the stored data and the
     feedback the caller may see (``question``, ``written`` in ``lang``)."""
