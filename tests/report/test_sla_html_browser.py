@@ -9,41 +9,13 @@ inside the viewport; the document must not scroll sideways.
 from __future__ import annotations
 
 import math
-import os
-from pathlib import Path
 
 import pytest
 
 from tests.report.test_sla_report import courier_report
 from ukur.report.sla_html import render_html
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI needs Debian's chromium at /usr/bin/chromium (.ci/browser.sh)")
-        pytest.skip("needs Debian's chromium (.ci/browser.sh)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 @pytest.mark.parametrize("width", [794, 390])

@@ -1,20 +1,13 @@
-"""Browser tests: Playwright drives Debian's headless chromium against a real uvicorn server on loopback.
-
-The browser is /usr/bin/chromium (``.ci/browser.sh`` installs it); Playwright never downloads one.  Without
-it these tests fail under ``CI=true`` and are skipped, with the reason shown, elsewhere.
-"""
+"""Browser tests: Playwright drives Debian's headless chromium (:mod:`tests.browser`, the ``browser``
+fixture of tests/conftest.py) against a real uvicorn server on loopback."""
 
 from __future__ import annotations
 
-import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
+from tests.browser import serve
 from tests.conftest import sla_yaml
 from tests.web.conftest import PASSWORD, seed
 from ukur.config import Settings
@@ -22,58 +15,12 @@ from ukur.web import create_app
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    import uvicorn
-
     world = seed(f"sqlite:///{tmp_path_factory.mktemp('browser') / 'ukur.db'}")
-    app = create_app(Settings(database_url=world.url))
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False)
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing (run .ci/browser.sh); browser tests not run"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
+    with serve(create_app(Settings(database_url=world.url))) as url:
+        yield url
 
 
 @pytest.fixture

@@ -3,15 +3,12 @@ success page then shows the answer.  Playwright drives Debian's /usr/bin/chromiu
 
 from __future__ import annotations
 
-import os
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
 
+from tests.browser import serve
 from tests.web.conftest import PASSWORD, seed
-from tests.web.test_browser import ARGS, CHROMIUM, _free_port
 from tests.web.test_feedback import stock
 from ukur.config import Settings
 from ukur.web import create_app
@@ -21,48 +18,15 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int, dict[str, str]]]:
-    import uvicorn
-
     world = seed(f"sqlite:///{tmp_path_factory.mktemp('feedback') / 'ukur.db'}")
     tokens = stock(world)
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(Settings(database_url=world.url)),
-            host="127.0.0.1",
-            port=_free_port(),
-            log_config=None,
-            access_log=False,
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{server.config.port}", world.agreement_a, tokens
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve(create_app(Settings(database_url=world.url))) as url:
+        yield url, world.agreement_a, tokens
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing (run .ci/browser.sh); browser tests not run"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
-
-
-def test_customer_answers_on_a_phone_and_the_success_page_shows_it(chromium, site):
+def test_customer_answers_on_a_phone_and_the_success_page_shows_it(browser, site):
     url, agreement, tokens = site
-    context = chromium.new_context(
+    context = browser.new_context(
         viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="en-US"
     )
     phone = context.new_page()

@@ -144,114 +144,79 @@ def test_an_empty_model_is_an_error_without_a_diagram(text):
 
 @pytest.fixture(scope="module")
 def editor_server(tmp_path_factory: pytest.TempPathFactory):
-    import threading
-    import time
-
-    import uvicorn
-
+    from tests.browser import serve
     from tests.web.conftest import seed
-    from tests.web.test_browser import _free_port
     from ukur.config import Settings
     from ukur.web import create_app
 
     world = seed(f"sqlite:///{tmp_path_factory.mktemp('editor') / 'ukur.db'}")
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(Settings(database_url=world.url)),
-            host="127.0.0.1",
-            port=port,
-            log_config=None,
-            access_log=False,
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve(create_app(Settings(database_url=world.url))) as url:
+        yield url
 
 
 @pytest.mark.browser
-def test_typing_a_model_draws_the_diagram_and_marks_a_typo(editor_server, tmp_path):
-    import os
-
+def test_typing_a_model_draws_the_diagram_and_marks_a_typo(editor_server, browser, tmp_path):
     from tests.web.conftest import PASSWORD
-    from tests.web.test_browser import ARGS, CHROMIUM
-
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing (run .ci/browser.sh); browser tests not run"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
 
     data = tmp_path / "data.csv"
     data.write_bytes(DATA)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        page = browser.new_context(locale="en-US").new_page()
-        page.set_default_timeout(10_000)
-        failures: list[str] = []
-        page.on(
-            "console",
-            lambda m: (
-                failures.append(m.text)
-                if m.type == "error" and not m.text.startswith("Failed to load resource")
-                else None
-            ),
-        )
-        page.on(
-            "response",
-            lambda r: (
-                failures.append(f"{r.status} {r.url}")
-                if r.status >= 400 and not r.url.endswith("/favicon.ico")
-                else None
-            ),
-        )
-        page.goto(editor_server + "/pls")
-        page.fill("input[name=email]", "researcher@example.com")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
-        page.goto(editor_server + "/pls")
-        page.fill("input[name=name]", "Editor study")
-        page.click("form[action='/pls'] button[type=submit]")
-        page.set_input_files("input[type=file]", str(data))
-        page.click("form[action$='/data'] button[type=submit]")
+    page = browser.new_context(locale="en-US").new_page()
+    page.set_default_timeout(10_000)
+    failures: list[str] = []
+    page.on(
+        "console",
+        lambda m: (
+            failures.append(m.text)
+            if m.type == "error" and not m.text.startswith("Failed to load resource")
+            else None
+        ),
+    )
+    page.on(
+        "response",
+        lambda r: (
+            failures.append(f"{r.status} {r.url}")
+            if r.status >= 400 and not r.url.endswith("/favicon.ico")
+            else None
+        ),
+    )
+    page.goto(editor_server + "/pls")
+    page.fill("input[name=email]", "researcher@example.com")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(editor_server + "/pls")
+    page.fill("input[name=name]", "Editor study")
+    page.click("form[action='/pls'] button[type=submit]")
+    page.set_input_files("input[type=file]", str(data))
+    page.click("form[action$='/data'] button[type=submit]")
 
-        area = page.locator("#model-text")
-        area.fill(MODEL)
-        page.wait_for_selector("#model-check[data-state=valid]")
-        assert page.locator("#model-diagram svg ellipse").count() == 2
-        assert "2 constructs, 4 indicators" in page.locator(".check-status").inner_text()
+    area = page.locator("#model-text")
+    area.fill(MODEL)
+    page.wait_for_selector("#model-check[data-state=valid]")
+    assert page.locator("#model-diagram svg ellipse").count() == 2
+    assert "2 constructs, 4 indicators" in page.locator(".check-status").inner_text()
 
-        # A third construct: the diagram is redrawn with three ellipses.
-        area.fill(MODEL + "C =~ a1x\nC ~ B\n")
-        page.wait_for_selector("#model-check[data-state=invalid]")
-        page.locator("#model-diagram svg ellipse").nth(2).wait_for()  # (the CSP forbids eval'd predicates)
-        assert page.locator("#model-diagram svg ellipse").count() == 3
-        error = page.locator(".check-error").first
-        assert error.get_attribute("data-kind") == "UnknownIndicator"
-        assert (error.get_attribute("data-line"), error.get_attribute("data-column")) == ("4", "6")
-        assert "did you mean 'a1'?" in error.inner_text()
-        assert page.locator(".check-marker").first.inner_text().endswith("^")
-        assert area.get_attribute("aria-invalid") == "true"
+    # A third construct: the diagram is redrawn with three ellipses.
+    area.fill(MODEL + "C =~ a1x\nC ~ B\n")
+    page.wait_for_selector("#model-check[data-state=invalid]")
+    page.locator("#model-diagram svg ellipse").nth(2).wait_for()  # (the CSP forbids eval'd predicates)
+    assert page.locator("#model-diagram svg ellipse").count() == 3
+    error = page.locator(".check-error").first
+    assert error.get_attribute("data-kind") == "UnknownIndicator"
+    assert (error.get_attribute("data-line"), error.get_attribute("data-column")) == ("4", "6")
+    assert "did you mean 'a1'?" in error.inner_text()
+    assert page.locator(".check-marker").first.inner_text().endswith("^")
+    assert area.get_attribute("aria-invalid") == "true"
 
-        # A syntax typo: the marker points at the comma; the last diagram stays, marked stale.
-        area.fill("A =~ a1 +, a2\nB =~ b1 + b2\nB ~ A\n")
-        page.wait_for_selector(".check-error[data-kind=ModelSyntaxError]")
-        marker = page.locator(".check-marker").inner_text().split("\n")
-        assert marker[0] == "1 | A =~ a1 +, a2" and marker[1].index("^") == marker[0].index(",")
-        assert page.locator("#model-diagram").get_attribute("data-stale") == "true"
+    # A syntax typo: the marker points at the comma; the last diagram stays, marked stale.
+    area.fill("A =~ a1 +, a2\nB =~ b1 + b2\nB ~ A\n")
+    page.wait_for_selector(".check-error[data-kind=ModelSyntaxError]")
+    marker = page.locator(".check-marker").inner_text().split("\n")
+    assert marker[0] == "1 | A =~ a1 +, a2" and marker[1].index("^") == marker[0].index(",")
+    assert page.locator("#model-diagram").get_attribute("data-stale") == "true"
 
-        # The suggestion button fixes a misspelt indicator in place.
-        area.fill("A =~ a1 + A2\nB =~ b1 + b2\nB ~ A\n")
-        page.click(".check-fix")
-        page.wait_for_selector("#model-check[data-state=valid]")
-        assert area.input_value() == "A =~ a1 + a2\nB =~ b1 + b2\nB ~ A\n"
-        assert failures == []
-        browser.close()
+    # The suggestion button fixes a misspelt indicator in place.
+    area.fill("A =~ a1 + A2\nB =~ b1 + b2\nB ~ A\n")
+    page.click(".check-fix")
+    page.wait_for_selector("#model-check[data-state=valid]")
+    assert area.input_value() == "A =~ a1 + a2\nB =~ b1 + b2\nB ~ A\n"
+    assert failures == []

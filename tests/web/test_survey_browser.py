@@ -4,15 +4,13 @@ the response in the researcher's table, and a second submission with the same in
 from __future__ import annotations
 
 import re
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
 
+from tests.browser import serve
 from tests.store.test_surveys import SMALL
 from tests.web.conftest import PASSWORD, seed
-from tests.web.test_browser import _free_port, browser  # noqa: F401 - the shared chromium fixture
 from ukur.config import Settings
 from ukur.store import Viewer, make_engine, make_session_factory, surveys
 from ukur.store.engine import transaction
@@ -27,8 +25,6 @@ PHONE = {"width": 390, "height": 844}
 @pytest.fixture(scope="module")
 def study(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
     """A running server with one questionnaire of the researcher and two invitation tokens."""
-    import uvicorn
-
     world = seed(f"sqlite:///{tmp_path_factory.mktemp('survey-browser') / 'ukur.db'}")
     engine = make_engine(world.url)
     with transaction(make_session_factory(engine)) as s:
@@ -37,23 +33,11 @@ def study(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object
         tokens = surveys.create_tokens(s, researcher, survey.id, 2)
         survey_id, key = survey.id, survey.public_key
     engine.dispose()
-    app = create_app(Settings(database_url=world.url))
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False)
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield {"url": f"http://127.0.0.1:{port}", "survey": survey_id, "key": key, "tokens": tokens}
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve(create_app(Settings(database_url=world.url))) as url:
+        yield {"url": url, "survey": survey_id, "key": key, "tokens": tokens}
 
 
-def _phone(browser):  # noqa: F811 - the fixture imported above
+def _phone(browser):
     return browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="en-US")
 
 
@@ -94,7 +78,7 @@ def _answer(tab) -> None:
     tab.click("fieldset[data-section='3'] button[type=submit]")
 
 
-def test_phone_fills_the_form_and_the_response_reaches_the_table(browser, study):  # noqa: F811
+def test_phone_fills_the_form_and_the_response_reaches_the_table(browser, study):
     base, key, token = str(study["url"]), str(study["key"]), str(study["tokens"][0])  # type: ignore[index]
     context = _phone(browser)
     tab = context.new_page()
@@ -122,7 +106,7 @@ def test_phone_fills_the_form_and_the_response_reaches_the_table(browser, study)
     researcher.context.close()
 
 
-def test_second_submission_racing_in_another_tab_is_refused(browser, study):  # noqa: F811
+def test_second_submission_racing_in_another_tab_is_refused(browser, study):
     """Two phones open the same invitation; the first to send wins, the second gets the clear page."""
     base, key, token = str(study["url"]), str(study["key"]), str(study["tokens"][1])  # type: ignore[index]
     first, second = _phone(browser), _phone(browser)
