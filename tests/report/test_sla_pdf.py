@@ -9,39 +9,31 @@ which the chart line's colour must appear. Skipped where WeasyPrint or poppler i
 
 from __future__ import annotations
 
-import os
-import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from tests.report.pdf_checks import (
+    STRIP_MM,
+    assert_inside_margins,
+    page_words,
+    pdf_text,
+    require_pdf_tools,
+    watermark,
+)
 from tests.report.test_sla_report import courier_report
 from ukur.report.sla_report import SLAReport
 
-MM = 72 / 25.4  # PDF points per millimetre
-STRIP_MM = 8.0  # the page margins are 14 mm; the outer 8 mm must stay empty
 LINE_RGB = (0x2C, 0x5D, 0x8F)  # the chart line (ukur.report.sla_chart)
-
-
-def _need(condition: bool, reason: str) -> None:
-    if not condition:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI needs {reason} (.ci/pdf.sh)")
-        pytest.skip(f"needs {reason} (.ci/pdf.sh)")
 
 
 @pytest.fixture(scope="module")
 def render():
-    try:
-        import weasyprint  # noqa: F401
+    require_pdf_tools()
+    from ukur.report.sla_pdf import render_pdf
 
-        from ukur.report.sla_pdf import render_pdf
-    except (ImportError, OSError):
-        _need(False, "the weasyprint package and Pango")
-    _need(shutil.which("pdftotext") is not None and shutil.which("pdftoppm") is not None, "poppler-utils")
     return render_pdf
 
 
@@ -52,44 +44,21 @@ def _pdf(tmp_path: Path, render, report: SLAReport) -> Path:
     return path
 
 
-def _words(path: Path) -> list[tuple[float, float, list[tuple[float, float, float, float, str]]]]:
-    """Per page: width, height and the words with their boxes, from ``pdftotext -bbox``."""
-    xml = subprocess.run(
-        ["pdftotext", "-bbox", str(path), "-"], check=True, capture_output=True, text=True
-    ).stdout
-    pages = []
-    for match in re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', xml, re.S):
-        words = [
-            (float(a), float(b), float(c), float(d), w)
-            for a, b, c, d, w in re.findall(
-                r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>',
-                match.group(3),
-            )
-        ]
-        pages.append((float(match.group(1)), float(match.group(2)), words))
-    return pages
-
-
 @pytest.mark.parametrize("name", ["kilat-gold", "helpdesk-internal"])
 def test_text_is_drawn_inside_the_page(tmp_path, render, name):
     report = courier_report("id", name)
     path = _pdf(tmp_path, render, report)
-    text = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout
+    text = pdf_text(path)
     assert report.agreement.id in text
     titles = [s.title for s in report.sections]
     positions = [text.find(f"{i}. {t}") for i, t in enumerate(titles, start=1)]
     assert -1 not in positions and positions == sorted(positions), titles
     assert "1 Januari 2026" in text  # the effective date, written the Indonesian way
     assert ("Rp 10.000.000" in text) is (report.agreement.fee is not None)  # the fee, likewise
-    pages = _words(path)
+    pages = page_words(path)
     assert len(pages) >= 2
-    for width, height, words in pages:
-        assert words
-        for x0, y0, x1, y1, word in words:
-            assert x0 >= STRIP_MM * MM and x1 <= width - STRIP_MM * MM, word
-            assert y0 >= 0 and y1 <= height, word
-    # The watermark is drawn rotated, so pdftotext sees its huge letters as separate words.
-    marks = ["".join(w for x0, y0, x1, y1, w in sorted(words) if y1 - y0 > 40) for _, _, words in pages]
+    assert_inside_margins(pages)
+    marks = [watermark(words) for _, _, words in pages]
     assert marks == [report.text.t("draft") if report.draft else ""] * len(pages)
 
 
