@@ -92,6 +92,18 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("smtp_user", "UKUR_SMTP_USER", None, "SMTP user name (no login when unset)."),
     Setting("smtp_password", "UKUR_SMTP_PASSWORD", None, "SMTP password."),
     Setting("smtp_from", "UKUR_SMTP_FROM", "ukur@localhost", "Sender address of reminder e-mails."),
+    Setting(
+        "evaluation_max_age",
+        "UKUR_EVALUATION_MAX_AGE",
+        300.0,
+        "Seconds a cached evaluation or success view is shown before it is computed again.",
+    ),
+    Setting(
+        "evaluation_inline_records",
+        "UKUR_EVALUATION_INLINE_RECORDS",
+        200_000,
+        "Agreements whose streams hold more records are evaluated by a background job, not in the page.",
+    ),
 )
 
 
@@ -115,6 +127,8 @@ class Settings:
     smtp_user: str | None = None
     smtp_password: str | None = field(default=None, repr=False)
     smtp_from: str = "ukur@localhost"
+    evaluation_max_age: float = 300.0
+    evaluation_inline_records: int = 200_000
     ephemeral_secret: str = field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)
 
     def with_(self, **changes: Any) -> Settings:

@@ -108,6 +108,8 @@ class RecordStream(Base):
     )
     name: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Bumped by every change of the stream's records or status history (the evaluation cache's key)."""
 
 
 class Record(Base):

@@ -152,6 +152,7 @@ def import_records(
         updated = copy_upsert_records(session, stream.id, valid, now)
     else:  # one prepared upsert, executemany: compiling a multi-row INSERT per batch was the bottleneck
         updated = sqlite_upsert_records(session, stream.id, valid, now)
+    stream.revision = RecordStream.revision + 1  # atomic UPDATE at flush; invalidates cached evaluations
     summary = ImportSummary(
         stream_id=stream.id, received=len(valid), inserted=len(valid) - updated, updated=updated
     )
@@ -214,6 +215,7 @@ def import_statuses(
     }
     new = sorted(changes - existing, key=lambda c: (c[0], c[2]))
     session.add_all(RecordStatus(stream_id=stream.id, record_id=r, status=st, at=at) for r, st, at in new)
+    stream.revision = RecordStream.revision + 1  # atomic UPDATE at flush; invalidates cached evaluations
     session.flush()
     audit.log(
         session, viewer, "import_statuses", "record_stream", stream.id, received=len(rows), added=len(new)

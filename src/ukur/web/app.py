@@ -25,8 +25,10 @@ from ukur import __version__
 from ukur.config import Settings
 from ukur.jobs.backends import make_queue
 from ukur.jobs.base import JobQueue, registry
+from ukur.jobs.evaluation_refresh import register_evaluation_refresh
 from ukur.jobs.local import ThreadJobQueue
 from ukur.jobs.pls_run import register_pls_run
+from ukur.jobs.success_view import register_success_view
 from ukur.reminders import register_reminders
 from ukur.store import make_engine, make_session_factory, migrate
 from ukur.web.deps import UkurState
@@ -99,6 +101,8 @@ def create_app(settings: Settings, *, queue: JobQueue | None = None) -> FastAPI:
         kinds = registry.copy()  # kinds bound to this app's database stay with this app
         register_pls_run(kinds, sessions)
         register_reminders(kinds, sessions, settings)
+        register_evaluation_refresh(kinds, sessions)
+        register_success_view(kinds, sessions)
         queue = make_queue(  # UKUR_QUEUE_URL: Redis and `ukur worker`; else threads of this process
             sessions, kinds, workers=settings.job_workers, lease_seconds=settings.job_lease_seconds
         )

@@ -16,6 +16,8 @@ from fastapi.responses import RedirectResponse, Response
 
 from ukur.errors import DataError, UkurError
 from ukur.io import parse_table
+from ukur.jobs.evaluation_refresh import KIND as REFRESH
+from ukur.jobs.evaluation_refresh import start_once
 from ukur.sla import Compliance
 from ukur.sla.compliance import frame_records
 from ukur.store import accounts, agreements, claims, compliance, records
@@ -24,7 +26,7 @@ from ukur.store.errors import NotFoundError, PermissionDenied
 from ukur.store.models import Organisation
 from ukur.store.reminders import due_reminders
 from ukur.store.types import utcnow
-from ukur.web.deps import CsrfProtected, SessionDep, ViewerDep, flash, render
+from ukur.web.deps import CsrfProtected, SessionDep, ViewerDep, flash, render, state
 
 router = APIRouter(include_in_schema=False, dependencies=[CsrfProtected])
 
@@ -116,9 +118,29 @@ def agreement_page(
         if old is not None:
             diff_text = agreements.version_diff(old, shown)
     orgs = {org.id: org for org in db.query(Organisation).all()}
-    summary, summary_error = None, None
+    summary, summary_error, computed_at, refreshing, job_id = None, None, None, False, None
+    settings = state(request).settings
     try:
-        summary = compliance_summary(compliance.evaluate_agreement(db, viewer, agreement_id, period=period))
+        shown_result = compliance.evaluation_view(
+            db,
+            viewer,
+            agreement_id,
+            period=period,
+            max_age=settings.evaluation_max_age,
+            inline_records=settings.evaluation_inline_records,
+        )
+        if shown_result.result is not None:
+            summary = compliance_summary(shown_result.result)
+        computed_at, refreshing = shown_result.computed_at, shown_result.refreshing
+        if refreshing:
+            job_id = start_once(
+                state(request).queue,
+                db,
+                REFRESH,
+                {"agreement_id": agreement_id, "period": period or ""},
+                {"agreement_id": agreement_id, "period": period or "", "user_id": viewer.user_id},
+                viewer.user_id,
+            )
     except (NotFoundError, PermissionDenied):
         raise
     except UkurError as exc:
@@ -135,6 +157,9 @@ def agreement_page(
         party="provider" if viewer.is_provider else "customer",
         summary=summary,
         summary_error=summary_error,
+        computed_at=computed_at,
+        refreshing=refreshing,
+        job_id=job_id,
         claims=claims.list_claims(db, viewer, agreement_id),
         transitions=claims.TRANSITIONS,
         period=period or "",

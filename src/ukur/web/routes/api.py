@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query
+from fastapi import APIRouter, Body, Query, Request, Response
 
 from ukur.errors import DataError
 from ukur.jobs.base import JobStatus
 from ukur.sla.compliance import frame_records
 from ukur.store import accounts, agreements, claims, compliance, pls, records
 from ukur.store import jobs as job_rows
-from ukur.web.deps import CsrfProtected, CurrentUser, SessionDep, ViewerDep
+from ukur.web.deps import CsrfProtected, CurrentUser, SessionDep, ViewerDep, state
 from ukur.web.schemas import (
     AgreementIn,
     AgreementOut,
@@ -95,23 +95,45 @@ def sign_version(
 @router.get("/agreements/{agreement_id}/evaluation", tags=["agreements"])
 def evaluation(
     agreement_id: int,
+    request: Request,
+    response: Response,
     db: SessionDep,
     viewer: ViewerDep,
     period: Annotated[str | None, Query(description="e.g. 2026-01, 2026-Q1, 2026")] = None,
     as_of: Annotated[str | None, Query(description="ISO 8601 'now' for open records")] = None,
     include_records: Annotated[bool, Query(description="Include one row per record and objective.")] = False,
 ) -> dict[str, Any]:
-    """The newest version evaluated on the stored records: the JSON of ``ukur sla evaluate --format json``."""
-    document = compliance.evaluate_agreement(db, viewer, agreement_id, period=period, as_of=as_of).to_dict()
+    """The newest version evaluated on the stored records: the JSON of ``ukur sla evaluate --format json``.
+
+    Without ``as_of`` the result comes from the evaluation cache when it is fresh (header
+    ``X-Ukur-Computed-At`` says when it was computed); with ``as_of`` it is always computed."""
+    if as_of:
+        result = compliance.evaluate_agreement(db, viewer, agreement_id, period=period, as_of=as_of)
+    else:
+        cached = compliance.cached_evaluation(
+            db, viewer, agreement_id, period=period, max_age=state(request).settings.evaluation_max_age
+        )
+        assert cached.result is not None and cached.computed_at is not None
+        result = cached.result
+        response.headers["X-Ukur-Computed-At"] = cached.computed_at.isoformat()
+    document = result.to_dict()
     if not include_records:
         document["records"] = []
     return document
 
 
 @router.get("/agreements/{agreement_id}/status", tags=["agreements"])
-def agreement_status(agreement_id: int, db: SessionDep, viewer: ViewerDep) -> dict[str, Any]:
-    """The newest window that has records: is every objective met, which are not, the credit owed in it."""
-    result = compliance.evaluate_agreement(db, viewer, agreement_id)
+def agreement_status(
+    agreement_id: int, request: Request, response: Response, db: SessionDep, viewer: ViewerDep
+) -> dict[str, Any]:
+    """The newest window that has records: is every objective met, which are not, the credit owed in it
+    (from the evaluation cache when fresh; header ``X-Ukur-Computed-At``)."""
+    cached = compliance.cached_evaluation(
+        db, viewer, agreement_id, max_age=state(request).settings.evaluation_max_age
+    )
+    assert cached.result is not None and cached.computed_at is not None
+    response.headers["X-Ukur-Computed-At"] = cached.computed_at.isoformat()
+    result = cached.result
     windows = [w for w in frame_records(result.windows) if w.get("total")]
     if not windows:
         return {"window": None, "ok": None, "failing": [], "credit": 0.0}

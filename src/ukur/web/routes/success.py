@@ -8,131 +8,39 @@ intervals, complaints handled in time, retention, customers at risk, the newest 
 results of :func:`ukur.report.success_written.written`.  The provider's staff see every customer of the
 agreement; a customer sees only agreements of its own organisation and only its own feedback (anything
 else is a 404, in the page and the API alike).
+
+The figures come from :mod:`ukur.jobs.success_view`: cached per agreement, viewer scope and language
+(``UKUR_EVALUATION_MAX_AGE``); when none is fresh, agreements with at most :data:`INLINE_RECORDS` records
+are computed in the request, larger ones by the ``success.view`` job while the page shows the last
+figures (or a progress note) and reloads when the job ends (``data-job``, ``static/ukur.js``).
 """
 
 from __future__ import annotations
 
 import math
-from html import escape
+from datetime import datetime
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from ukur.errors import UkurError
-from ukur.report.sla_chart import compliance_svg
-from ukur.report.sla_messages import sla_text
-from ukur.report.sla_report import ChartSeries
-from ukur.report.success_written import QUESTION, written
+from ukur.jobs.evaluation_refresh import recent_failure, start_once
+from ukur.jobs.success_view import KIND, SAMPLES, compute_and_store, success_plan, trend_svg
 from ukur.store import agreements
 from ukur.store import feedback as store
-from ukur.success import Success, nps_score
-from ukur.web.deps import CsrfProtected, SessionDep, ViewerDep, language, render
+from ukur.web.deps import CsrfProtected, SessionDep, ViewerDep, language, render, state
 from ukur.web.routes.api import ERRORS
 
-__all__ = ["api_router", "router", "trend_svg"]
+__all__ = ["INLINE_RECORDS", "SAMPLES", "api_router", "router", "trend_svg"]
 
 router = APIRouter(include_in_schema=False, dependencies=[CsrfProtected])
 api_router = APIRouter(prefix="/api/v1", dependencies=[CsrfProtected], responses=ERRORS, tags=["success"])
 
-SAMPLES = 500
-"""Bootstrap resamples on the page and in the API (the CLI's default is 2000; 500 keeps a page quick)."""
-MONTHS = 12
 RECENT_ANSWERS = 20
-_W, _H, _L, _R, _T, _B = 680, 200, 58, 12, 22, 26
-
-
-def compliance_series(s: Success) -> list[ChartSeries]:
-    """Per objective, compliance of the last :data:`MONTHS` windows with every customer's records pooled:
-    ``Σ met / Σ (met + breached)`` per window (None where nothing was decided)."""
-    frames = [c.compliance.windows for c in s.evaluated if len(c.compliance.windows)]
-    if not frames:
-        return []
-    windows = pd.concat(frames, ignore_index=True)
-    pooled = windows.groupby(["objective", "window"], sort=False).agg(
-        start=("start", "min"), met=("met", "sum"), breached=("breached", "sum")
-    )
-    pooled = pooled.reset_index().sort_values("start", kind="stable")
-    decided = (pooled["met"] + pooled["breached"]).to_numpy(dtype=float)
-    share = np.divide(
-        pooled["met"].to_numpy(dtype=float), decided, out=np.full(len(pooled), np.nan), where=decided > 0
-    )
-    pooled["compliance"] = share
-    out = []
-    for objective in s.agreements[0].objectives:
-        rows = pooled[pooled["objective"] == objective.id].tail(MONTHS)
-        if len(rows):
-            values = tuple(None if not math.isfinite(v) else float(v) for v in rows["compliance"])
-            labels = tuple(str(w) for w in rows["window"])
-            out.append(ChartSeries(objective.id, objective.id, labels, values, objective.goal))
-    return out
-
-
-def satisfaction_trend(s: Success) -> pd.DataFrame:
-    """Per month of submission: answers, mean CSAT and NPS (``100 · (share 9–10 − share 0–6)``)."""
-    fb = s.feedback[s.feedback["submitted_at"].notna()]
-    if fb.empty:
-        return pd.DataFrame(columns=["month", "answers", "csat", "nps"])
-    month = pd.to_datetime(fb["submitted_at"]).dt.to_period("M").astype(str)
-    grouped = fb.assign(month=month).groupby("month", sort=True)
-    trend = pd.DataFrame(
-        {
-            "answers": grouped.size(),
-            "csat": grouped["csat"].mean(),
-            "nps": grouped["nps"].agg(nps_score),
-        }
-    ).reset_index()
-    return trend.tail(MONTHS).reset_index(drop=True)
-
-
-def trend_svg(
-    labels: list[str], values: list[float], low: float, high: float, title: str, digits: int
-) -> str:
-    """A line chart of ``values`` on a fixed ``[low, high]`` axis as an ``<svg>`` (gaps for NaN)."""
-    n = max(len(labels), 1)
-    slot = (_W - _L - _R) / n
-
-    def x(i: int) -> float:
-        return _L + (i + 0.5) * slot
-
-    def y(v: float) -> float:
-        return _T + (high - v) / (high - low) * (_H - _T - _B)
-
-    parts = [
-        f'<svg class="trend" viewBox="0 0 {_W} {_H}" role="img" aria-label="{escape(title)}">',
-        f'<text x="{_L}" y="14" font-size="12">{escape(title)}</text>',
-    ]
-    for tick in np.linspace(low, high, 5):
-        parts.append(
-            f'<line x1="{_L}" x2="{_W - _R}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" stroke="#d9d9d9"/>'
-            f'<text x="{_L - 6}" y="{y(tick) + 4:.1f}" font-size="11" text-anchor="end">{tick:.{digits}f}</text>'
-        )
-    segment: list[str] = []
-    for i, v in enumerate(values):
-        if math.isfinite(v):
-            segment.append(f"{x(i):.1f},{y(v):.1f}")
-            parts.append(f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="3.5" fill="#2c5d8f"/>')
-        elif segment:
-            parts.append(
-                f'<polyline fill="none" stroke="#2c5d8f" stroke-width="2" points="{" ".join(segment)}"/>'
-            )
-            segment = []
-    if segment:
-        parts.append(
-            f'<polyline fill="none" stroke="#2c5d8f" stroke-width="2" points="{" ".join(segment)}"/>'
-        )
-    for i, label in enumerate(labels):
-        parts.append(
-            f'<text x="{x(i):.1f}" y="{_H - 8}" font-size="10" text-anchor="middle">{escape(label)}</text>'
-        )
-    parts.append("</svg>")
-    return "".join(parts)
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{str(k): v for k, v in row.items()} for row in frame.to_dict("records")]
+INLINE_RECORDS = 2_000
+"""Agreements with more records than this get their success figures from a background job."""
 
 
 @router.get("/success")
@@ -147,38 +55,33 @@ def success_page(request: Request, agreement_id: int, db: SessionDep, viewer: Vi
     lang = language(request)
     answers = store.list_answers(db, viewer, agreement_id)
     recent = list(reversed(answers[-RECENT_ANSWERS:]))
+    settings = state(request).settings
+    context: dict[str, Any] = {"agreement": agreement, "recent": recent, "fmt": _fmt, "job_id": None}
+    targets = {
+        k: request.query_params.get(k, "").strip()[:50] for k in ("acknowledge_within", "resolve_within")
+    }
+    view: dict[str, Any] | None
+    computed_at: datetime | None
     try:
-        s = store.success_for(db, viewer, agreement_id, samples=SAMPLES)
+        plan = success_plan(db, viewer, agreement_id, view="page", lang=lang, **targets)
+        row = plan.fresh(db, settings.evaluation_max_age)
+        if row is not None:
+            view, computed_at = row.result, row.computed_at
+        elif plan.record_count(db) <= INLINE_RECORDS:
+            view, computed_at = compute_and_store(db, viewer, plan)
+        else:
+            match = {"agreement_id": agreement_id, "user_id": viewer.user_id, **plan.options}
+            failed = recent_failure(db, KIND, match, settings.evaluation_max_age)
+            if failed is not None:
+                raise UkurError(str(failed.get("message") or "the computation failed"))
+            context["job_id"] = start_once(state(request).queue, db, KIND, match, match, viewer.user_id)
+            older = plan.older(db)
+            view, computed_at = (older.result, older.computed_at) if older is not None else (None, None)
     except UkurError as exc:
-        return render(request, "success.html", agreement=agreement, error=exc.message, recent=recent, s=None)
-    text = sla_text(lang, timezone=s.agreements[0].timezone)
-    charts = [compliance_svg(series, text) for series in compliance_series(s)]
-    trend = satisfaction_trend(s)
-    labels = trend["month"].tolist()
-    csat_chart = trend_svg(labels, trend["csat"].astype(float).tolist(), 1, 5, "CSAT (1–5)", 0)
-    nps_chart = trend_svg(labels, trend["nps"].astype(float).tolist(), -100, 100, "NPS (−100…100)", 0)
-    risky = s.at_risk.customers[s.at_risk.customers["at_risk"]]
+        db.rollback()
+        return render(request, "success.html", error=exc.message, s=None, computed_at=None, **context)
     return render(
-        request,
-        "success.html",
-        agreement=agreement,
-        error=None,
-        s=s,
-        question=QUESTION[lang],
-        paragraphs=written(s, lang)[1:],
-        charts=charts,
-        csat_chart=csat_chart,
-        nps_chart=nps_chart,
-        trend=_records(trend),
-        groups=_records(s.split.groups),
-        difference=_records(s.split.difference),
-        confidence=s.split.confidence,
-        complaints=_records(s.complaints.summary) if s.complaints is not None else [],
-        retention=_records(s.retention.periods.tail(MONTHS)),
-        risky=_records(risky),
-        customers=_records(s.experience.reset_index()),
-        recent=recent,
-        fmt=_fmt,
+        request, "success.html", error=None, s=view, computed_at=computed_at, **(view or {}), **context
     )
 
 
@@ -194,12 +97,32 @@ def _fmt(value: Any, digits: int = 2) -> str:
 @api_router.get("/agreements/{agreement_id}/success")
 def api_success(
     agreement_id: int,
+    request: Request,
+    response: Response,
     db: SessionDep,
     viewer: ViewerDep,
     lang: str = Query("en", pattern="^(en|id)$"),
-    seed: int = Query(0, ge=0, description="seed of the bootstrap resampling (numpy takes no negative seed)"),
+    seed: int = 0,
+    acknowledge_within: str = Query("", max_length=50, description="complaint target, e.g. 4h"),
+    resolve_within: str = Query("", max_length=50, description="complaint target, e.g. 2 business days"),
 ) -> dict[str, Any]:
     """The success figures: the JSON of ``ukur sla success --format json`` on the stored data and the
-    feedback the caller may see (``question``, ``written`` in ``lang``)."""
-    s = store.success_for(db, viewer, agreement_id, samples=SAMPLES, seed=seed)
-    return {"question": QUESTION[lang], **s.to_dict(), "written": written(s, lang)}
+    feedback the caller may see (``question``, ``written`` in ``lang``); cached per caller's organisation
+    scope (header ``X-Ukur-Computed-At`` says when they were computed)."""
+    plan = success_plan(
+        db,
+        viewer,
+        agreement_id,
+        view="api",
+        lang=lang,
+        seed=seed,
+        acknowledge_within=acknowledge_within.strip(),
+        resolve_within=resolve_within.strip(),
+    )
+    row = plan.fresh(db, state(request).settings.evaluation_max_age)
+    if row is not None:
+        document, computed_at = row.result, row.computed_at
+    else:
+        document, computed_at = compute_and_store(db, viewer, plan)
+    response.headers["X-Ukur-Computed-At"] = computed_at.isoformat()
+    return document
