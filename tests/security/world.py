@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tests.questionnaires import SMALL
 from tests.web.conftest import PASSWORD, YAML_A, World, seed
 from ukur.store import (
     accounts,
@@ -27,31 +28,6 @@ from ukur.store.models import User
 
 DATA = b"a1,a2,b1,b2\n1,2,2,1\n2,2,3,2\n3,4,3,3\n4,4,5,4\n5,4,4,5\n2,3,2,2\n"
 MODEL = "A =~ a1 + a2\nB =~ b1 + b2\nB ~ A\n"
-# a small questionnaire (the one of tests/store/test_surveys.py)
-SMALL = """\
-ukur: questionnaire/v1
-languages: [id, en]
-title: {id: Survei kecil, en: Small survey}
-consent: {id: Saya setuju jawaban saya dianalisis., en: I agree that my answers are analysed.}
-scale:
-  points: 5
-  labels:
-    id: [Sangat tidak setuju, Tidak setuju, Netral, Setuju, Sangat setuju]
-    en: [Strongly disagree, Disagree, Neutral, Agree, Strongly agree]
-profile:
-  - {code: gender, type: choice, text: {id: Jenis kelamin, en: Gender}, options: [Pria, Wanita]}
-constructs:
-  - name: Citra
-    items:
-      - {code: CM1, text: {id: Merek ini terkenal, en: This brand is well known}}
-      - {code: CM2, text: {id: Merek ini membosankan, en: This brand is boring}, reversed: true}
-      - {code: CM3, text: {id: Merek ini dipercaya, en: This brand is trusted}}
-  - name: Minat
-    items:
-      - {code: MB1, text: {id: Saya ingin membeli, en: I want to buy}}
-      - {code: MB2, text: {id: Saya akan membeli lagi, en: I will buy again}}
-      - {code: MB3, text: {id: Saya merekomendasikan, en: I recommend it}}
-"""
 
 
 @dataclass

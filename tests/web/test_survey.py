@@ -7,7 +7,7 @@ import re
 
 import pandas as pd
 
-from tests.store.test_surveys import SMALL
+from tests.questionnaires import SMALL
 from tests.web.conftest import csrf_of
 
 LIKERT = {"CM1": "4", "CM2": "2", "CM3": "4", "MB1": "5", "MB2": "4", "MB3": "4"}

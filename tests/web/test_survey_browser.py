@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.browser import serve
-from tests.store.test_surveys import SMALL
+from tests.questionnaires import SMALL
 from tests.web.conftest import PASSWORD, seed
 from ukur.config import Settings
 from ukur.store import Viewer, make_engine, make_session_factory, surveys

@@ -8,7 +8,7 @@ import math
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.store.test_surveys import SMALL
+from tests.questionnaires import SMALL
 from ukur.survey import parse_questionnaire
 from ukur.web.routes.respond import read_answers
 
