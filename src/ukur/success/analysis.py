@@ -181,7 +181,7 @@ def analyze(
     fb["customer"] = _customers(fb, outcomes, agreements)
     notes: list[str] = []
     split = satisfaction_split(outcomes, fb, samples=samples, seed=seed)
-    exp = experience(evaluated)
+    exp = experience(evaluated, outcomes)  # record_outcomes is costly: computed once, above
     fees = {c.customer: monthly_fee(c.agreement.fee) for c in evaluated}
     split_by_customer = any(customer_column in f.columns for f in records.values())
     kept = retention(

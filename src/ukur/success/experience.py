@@ -209,14 +209,15 @@ def customer_credits(evaluated: Sequence[CustomerCompliance]) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def experience(evaluated: Sequence[CustomerCompliance]) -> pd.DataFrame:
+def experience(evaluated: Sequence[CustomerCompliance], outcomes: pd.DataFrame | None = None) -> pd.DataFrame:
     """SLA experience per customer (index ``customer``; columns :data:`EXPERIENCE_COLUMNS` but customer).
 
     ``on_time_share`` = met / (met + breached) records (see :func:`record_outcomes`); ``credits`` = every
     credit and compensation owed; ``claims_in_time_share`` = claims answered on time / all claims (NaN
-    without claims).
+    without claims).  ``outcomes``: :func:`record_outcomes` of ``evaluated`` when the caller has it already.
     """
-    outcomes = record_outcomes(evaluated)
+    if outcomes is None:
+        outcomes = record_outcomes(evaluated)
     keys = list(dict.fromkeys((item.agreement.id, item.customer) for item in evaluated))
     counts = (
         pd.crosstab([outcomes["agreement"], outcomes["customer"]], outcomes["outcome"])
