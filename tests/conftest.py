@@ -8,6 +8,7 @@ tests FAIL under ``CI=true`` (CI must run them) and are skipped, with the reason
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import shutil
@@ -146,3 +147,23 @@ def browser() -> Iterator[object]:
 
     with launch_chromium() as chromium:
         yield chromium
+
+
+LOGGERS = ("ukur", "uvicorn", "uvicorn.error", "uvicorn.access")
+"""The loggers :func:`ukur.web.logs.configure_logging` (run by ``ukur serve``) reconfigures."""
+
+
+@pytest.fixture(autouse=True)
+def restore_loggers() -> Iterator[None]:
+    """Undo any test's logging configuration, so an in-process ``ukur serve`` does not leave the ``ukur``
+    logger detached (``propagate = False``) and hide later tests' records from ``caplog``."""
+    saved = [
+        (logger, logger.handlers[:], logger.level, logger.propagate, logger.disabled)
+        for logger in map(logging.getLogger, LOGGERS)
+    ]
+    yield
+    for logger, handlers, level, propagate, disabled in saved:
+        logger.handlers[:] = handlers
+        logger.setLevel(level)
+        logger.propagate = propagate
+        logger.disabled = disabled
