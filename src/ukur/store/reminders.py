@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session
 
 from ukur.errors import UkurError
 from ukur.store.access import Viewer
-from ukur.store.agreements import list_agreements, parse_agreement_text, validate_agreement
+from ukur.store.agreements import list_agreements, parse_agreement_text
+from ukur.store.evaluation_cache import loaded_version
 
 __all__ = ["CADENCE_MONTHS", "Reminder", "add_months", "due_reminders", "next_review"]
 
@@ -90,7 +91,7 @@ def due_reminders(session: Session, viewer: Viewer, *, today: date, within_days:
             continue
         text = agreement.versions[-1].yaml_text
         try:
-            loaded = validate_agreement(session, text, f"{agreement.slug}.yaml")
+            loaded = loaded_version(session, agreement).agreement  # validated once per content hash
             stated = _stated_next(text)
         except UkurError:
             continue
