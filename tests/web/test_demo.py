@@ -124,4 +124,11 @@ def test_every_demo_agreement_page_and_success_page_renders_without_an_evaluatio
             assert 'class="error"' not in page.text, (slug, re.findall(r'class="error"[^<]*<', page.text))
         success = client.get(f"/agreements/{slugs['kilat-bisnis']}/success")
         assert success.status_code == 200 and 'class="error"' not in success.text
-        assert 'class="question"' in success.text  # the analysis ran on the demo's own stream
+        body = client.get(f"/api/v1/agreements/{slugs['kilat-bisnis']}/success").json()
+        assert body["customers"] == 150  # the analysis ran on the demo's own shipments
+        total = (
+            len((EXAMPLES / "sla" / "success" / "complaints.csv").read_text(encoding="utf-8").splitlines())
+            - 1
+        )
+        assert body["complaints"]["summary"][0]["total"] == total  # complaints.csv, in its own stream
+        assert body["complaints"]["calendar"] == "office"  # the claims policy's calendar

@@ -108,3 +108,50 @@ def test_demo_loads_the_simulated_success_data_for_staff_only(tmp_path):
         with pytest.raises(Exception, match="not found"):
             store.list_answers(s, customer, bisnis.id)
     engine.dispose()
+
+
+COMPLAINTS = [
+    # received Mon 2 March 10:00 Jakarta; acknowledged after 2 h, resolved after 20 h (24x7 calendar)
+    {"id": "C1", "record_id": "S2", "received_at": "2026-03-02 10:00", "acknowledged_at": "2026-03-02 12:00",
+     "resolved_at": "2026-03-03 06:00"},
+    # acknowledged after 6 h, resolved after 50 h
+    {"id": "C2", "record_id": "S1", "received_at": "2026-03-05 08:00", "acknowledged_at": "2026-03-05 14:00",
+     "resolved_at": "2026-03-07 10:00"},
+]  # fmt: skip
+
+
+def test_a_complaints_stream_is_measured_on_the_page_and_in_the_api(as_role, answered):
+    from tests.web.conftest import YAML_A, csrf_of
+
+    staff = as_role("staff")
+    staff.headers["X-CSRF-Token"] = csrf_of(staff, "/")
+    stored = staff.post(f"/api/v1/organisations/{answered.org_a}/streams/complaints/records", json=COMPLAINTS)
+    assert stored.status_code == 200, stored.text
+    url = f"/api/v1/agreements/{answered.agreement_a}/success"
+    plain = staff.get(url).json()
+    steps = {row["step"]: row for row in plain["complaints"]["summary"]}
+    # no claims policy: both steps are timed, neither has a deadline
+    assert [steps[s]["target"] for s in ("acknowledge", "resolve")] == [None, None]
+    assert steps["acknowledge"]["median_seconds"] == pytest.approx(4 * 3600)  # median of 2 h and 6 h
+    assert steps["resolve"]["median_seconds"] == pytest.approx(35 * 3600)  # median of 20 h and 50 h
+    assert not any("claims of type" in note for note in plain["notes"])
+    # a claims policy answering within 24 h is the resolution target: C1 (20 h) in time, C2 (50 h) late
+    policy = "claims: {file_within: 7d, respond_within: 24h, records: shipments}\n"
+    assert staff.post("/api/v1/agreements", json={"yaml": YAML_A + policy}).status_code == 201
+    steps = {row["step"]: row for row in staff.get(url).json()["complaints"]["summary"]}
+    assert steps["resolve"]["target"] == "24h" and (
+        steps["resolve"]["on_time"],
+        steps["resolve"]["late"],
+    ) == (1, 1)
+    assert steps["resolve"]["in_time_share"] == pytest.approx(0.5)
+    page = staff.get(f"/agreements/{answered.agreement_a}/success")
+    assert page.status_code == 200
+    assert "From the complaints stream" in page.text and "4.0 h" in page.text and "35.0 h" in page.text
+    assert "50.0 %" in page.text
+    # the customer sees its own organisation's complaints
+    assert as_role("customer").get(url).json()["complaints"]["summary"][0]["total"] == 2
+
+
+def test_without_a_complaints_stream_there_are_no_complaint_figures(as_role, answered):
+    body = as_role("staff").get(f"/api/v1/agreements/{answered.agreement_a}/success").json()
+    assert body["complaints"] is None

@@ -145,8 +145,8 @@ def _load_history(session: Session, folder: Path, customer_id: int, result: Demo
 
 def _load_success(session: Session, folder: Path, result: DemoResult) -> None:
     """The simulated success demo (``examples/sla/success``): the standard ``kilat-bisnis`` agreement, its
-    shipments (a ``customer`` column names each small customer) and the feedback, so the success page has
-    a year of figures.  All or nothing.
+    shipments (a ``customer`` column names each small customer), the feedback and the complaints (the
+    ``complaints`` stream), so the success page has a year of figures.  All or nothing.
 
     The agreement's customer ("Kilat Bisnis customers", the small businesses on the standard terms) gets
     its own customer organisation, which owns the shipments stream: in the provider's own ``shipments``
@@ -171,6 +171,10 @@ def _load_success(session: Session, folder: Path, result: DemoResult) -> None:
             count = feedback.import_answers(
                 session, SYSTEM, version.agreement_id, read_table(paths[2]), source=paths[2].name
             )
+            complaints = folder / "complaints.csv"
+            if complaints.is_file():
+                stream = records.stream_for(session, SYSTEM, group.id, feedback.COMPLAINTS_STREAM)
+                records.import_records(session, SYSTEM, stream, _csv_rows(complaints), source=complaints.name)
         result.loaded.append(f"success demo kilat-bisnis ({count} feedback answers, simulated)")
     except UkurError as exc:
         result.skipped.append(f"success demo: {exc}")

@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ukur.errors import UkurError
+from ukur.sla import Agreement as SlaAgreement
 from ukur.store import audit
 from ukur.store.access import Viewer, ensure_can_edit_sla, not_found, org_filter
 from ukur.store.agreements import get_agreement, validate_agreement
@@ -37,11 +38,13 @@ from ukur.store.models_feedback import FeedbackAnswer, FeedbackLink
 from ukur.store.models_sla import Agreement, Record, RecordStream
 from ukur.store.timestamps import zone
 from ukur.store.types import utcnow
-from ukur.success import Success, analyze, feedback_answer
+from ukur.success import AtRiskRule, ComplaintTargets, Success, analyze, feedback_answer
 from ukur.success.feedback import ANSWERS, FEEDBACK_COLUMNS, validate_feedback
 
 __all__ = [
+    "COMPLAINTS_STREAM",
     "answer_dict",
+    "complaint_targets",
     "create_link",
     "feedback_frame",
     "import_answers",
@@ -53,6 +56,9 @@ __all__ = [
 ]
 
 TOKEN_PREFIX = "fb_"
+COMPLAINTS_STREAM = "complaints"
+"""The record stream of complaints (``id, received_at, acknowledged_at, resolved_at`` and optional
+``customer``, ``record_id``), uploaded like any record stream into the agreement's owner's streams."""
 
 
 def _hash(token: str) -> str:
@@ -275,6 +281,22 @@ def feedback_frame(answers: list[FeedbackAnswer], slug: str, timezone: str) -> p
     return pd.DataFrame(rows, columns=[*FEEDBACK_COLUMNS, *items])
 
 
+def complaint_targets(loaded: SlaAgreement, given: ComplaintTargets | None = None) -> ComplaintTargets:
+    """The complaint targets of an agreement: the ``given`` ones where set, else the claims policy's
+    calendar and its ``respond_within`` as the resolution target (no acknowledgement target: the time to
+    acknowledge is then measured without a deadline)."""
+    policy = loaded.claims
+    calendar = policy.calendar if policy is not None else "24x7"
+    resolve = policy.respond_within.text if policy is not None and policy.respond_within is not None else None
+    if given is None:
+        return ComplaintTargets(calendar, None, resolve)
+    return ComplaintTargets(
+        given.calendar or calendar,
+        given.acknowledge_within or None,
+        given.resolve_within or resolve,
+    )
+
+
 def success_for(
     session: Session,
     viewer: Viewer,
@@ -283,8 +305,15 @@ def success_for(
     samples: int = 500,
     seed: int = 0,
     as_of: datetime | str | None = None,
+    targets: ComplaintTargets | None = None,
+    rule: AtRiskRule | None = None,
 ) -> Success:
-    """The success analysis of a visible agreement on its stored data and the feedback ``viewer`` may see."""
+    """The success analysis of a visible agreement on its stored data and the feedback ``viewer`` may see.
+
+    Complaints come from the owner's :data:`COMPLAINTS_STREAM` stream when it holds records, measured
+    with :func:`complaint_targets` (``targets`` overrides them); without it :func:`ukur.success.analyze`
+    falls back to the claims of type ``complaint``.  ``rule`` replaces the default at-risk rule.
+    """
     agreement = get_agreement(session, viewer, agreement_id)
     if not agreement.versions:
         raise UkurError(f"agreement {agreement.slug} has no version", field="agreement")
@@ -295,6 +324,9 @@ def success_for(
         raise UkurError(f"agreement {agreement.slug} has no stored records yet", field="records")
     histories = status_frames(session, owner, list(frames))
     stored_claims = claims_frame(session, agreement.id) if loaded.claims is not None else None
+    stored_complaints = stream_frames(session, owner, [COMPLAINTS_STREAM]).get(COMPLAINTS_STREAM)
+    if stored_complaints is not None:
+        stored_complaints.attrs["source"] = f"stream {COMPLAINTS_STREAM}"
     answers = list_answers(session, viewer, agreement.id)
     return analyze(
         [loaded],
@@ -302,7 +334,10 @@ def success_for(
         feedback_frame(answers, loaded.id, loaded.timezone),
         status_history=histories or None,
         claims=stored_claims,
+        complaints=stored_complaints,
+        targets=complaint_targets(loaded, targets) if stored_complaints is not None else ComplaintTargets(),
         samples=samples,
         seed=seed,
         as_of=as_of,
+        rule=rule or AtRiskRule(),
     )
