@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TypeVar
 
-from ukur.errors import DataError
+from ukur.errors import DataError, UkurError
 
-__all__ = ["read_text", "write_atomic"]
+__all__ = ["read_text", "renderer_for", "write_atomic"]
+
+T = TypeVar("T")
 
 
 def read_text(path: Path, what: str) -> str:
@@ -52,3 +56,15 @@ def write_atomic(path: Path, payload: bytes | str) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def renderer_for(
+    output: Path, renderers: Mapping[str, Callable[[T], bytes]], what: str
+) -> Callable[[T], bytes]:
+    """The renderer that the suffix of ``output`` asks for (``.html``, ``.pdf``, …), or an error naming the
+    suffixes there are; ``what`` ("report", "document") names the kind of file in the message."""
+    render = renderers.get(output.suffix.lower())
+    if render is None:
+        allowed = ", ".join(suffix for suffix in renderers if suffix != ".htm")
+        raise UkurError(f"cannot tell the {what} format from {output.name!r} (use {allowed})", field="output")
+    return render

@@ -31,7 +31,7 @@ from ukur.io import map_likert, read_table
 from ukur.pls import Model, PLSResult
 from ukur.pls import estimate as estimate_model
 
-__all__ = ["estimate", "render_text"]
+__all__ = ["estimate", "estimate_reporting_warnings", "render_text"]
 
 
 class Scheme(StrEnum):
@@ -115,26 +115,19 @@ def estimate(
     data = read_table(data_file, na_values=na_values)
     if likert is not None or likert_map is not None:
         data = _map_likert(data, model, likert, likert_map)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", ConvergenceWarning)
-        result = estimate_model(
-            model,
-            data,
-            scheme=scheme.value,
-            missing=missing.value,
-            na_values=na_values,
-            max_iter=max_iter,
-            tol=tol,
-            criterion=criterion.value,
-            f2=f2.value,
-            htmt=htmt.value,
-            source=str(data_file),
-        )
-    for w in caught:
-        if issubclass(w.category, ConvergenceWarning):
-            typer.echo(f"warning: {w.message}", err=True)
-        else:
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    result = estimate_reporting_warnings(
+        model,
+        data,
+        scheme=scheme.value,
+        missing=missing.value,
+        na_values=na_values,
+        max_iter=max_iter,
+        tol=tol,
+        criterion=criterion.value,
+        f2=f2.value,
+        htmt=htmt.value,
+        source=str(data_file),
+    )
     boot = pls_bootstrap.run(
         result,
         samples=bootstrap,
@@ -156,6 +149,21 @@ def estimate(
     else:
         write_atomic(output, text)
         typer.echo(f"wrote {output}", err=True)
+
+
+def estimate_reporting_warnings(model: Model, data: pd.DataFrame, **options: Any) -> PLSResult:
+    """:func:`ukur.pls.estimate`, with a convergence warning printed on stderr as one ``warning:`` line
+    (the estimate is still shown: SmartPLS also reports results that did not converge); any other
+    warning is passed on unchanged."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ConvergenceWarning)
+        result = estimate_model(model, data, **options)
+    for w in caught:
+        if issubclass(w.category, ConvergenceWarning):
+            typer.echo(f"warning: {w.message}", err=True)
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return result
 
 
 def _map_likert(

@@ -15,7 +15,6 @@ written atomically (temporary file, then rename). User errors exit with code 2 a
 
 from __future__ import annotations
 
-import warnings
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -24,10 +23,10 @@ import typer
 
 from ukur.cli import pls_bootstrap
 from ukur.cli.files import read_text, write_atomic
-from ukur.errors import ConvergenceWarning, DataError
+from ukur.cli.pls_estimate import estimate_reporting_warnings
+from ukur.errors import DataError
 from ukur.io import read_table
 from ukur.pls import Model
-from ukur.pls import estimate as estimate_model
 from ukur.report.pls_render import format_for, render
 from ukur.report.pls_tables import build_report
 from ukur.survey.sample_size import inverse_square_root
@@ -77,14 +76,7 @@ def report(
     for c in columns:
         if c not in data.columns:
             raise DataError(f"profile column '{c}' is not in the data", source=str(data_file), field=c)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", ConvergenceWarning)
-        result = estimate_model(model, data, na_values=na_values, source=str(data_file))
-    for w in caught:
-        if issubclass(w.category, ConvergenceWarning):
-            typer.echo(f"warning: {w.message}", err=True)
-        else:
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    result = estimate_reporting_warnings(model, data, na_values=na_values, source=str(data_file))
     outcome = pls_bootstrap.run(
         result,
         samples=bootstrap,

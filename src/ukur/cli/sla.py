@@ -27,6 +27,7 @@ from ukur.cli import (
     sla_suggest,
 )
 from ukur.cli.files import write_atomic
+from ukur.cli.options import AgreementsDir
 from ukur.errors import AgreementError, UkurError
 from ukur.io import read_table
 from ukur.sla import Agreement, AgreementRegistry, evaluate, explain_record
@@ -43,12 +44,6 @@ class Format(StrEnum):
     json = "json"
 
 
-AgreementsDir = Annotated[
-    Path | None,
-    typer.Option(
-        "--agreements", help="Folder with parent agreements (<id>.yaml); default: next to the file."
-    ),
-]
 RecordsOpt = Annotated[
     list[str] | None, typer.Option("--records", help="STREAM=FILE, e.g. tickets=tickets.csv (repeatable).")
 ]

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 import typer
 
+from ukur.cli.options import AgreementsDir
 from ukur.errors import AgreementError
 from ukur.sla.diff import AgreementDiff, content_hash, diff_agreements
 
@@ -63,12 +64,7 @@ def diff(
     ],
     new_file: Annotated[Path, typer.Argument(metavar="NEW.yaml", help="The later version (or the child).")],
     output_format: Annotated[Format, typer.Option("--format", help="text or json.")] = Format.text,
-    agreements: Annotated[
-        Path | None,
-        typer.Option(
-            "--agreements", help="Folder with parent agreements (<id>.yaml); default: next to the file."
-        ),
-    ] = None,
+    agreements: AgreementsDir = None,
 ) -> None:
     """Show what changed between two versions: objectives tightened or loosened, clauses changed."""
     from ukur.cli.sla import load_file, registry_for  # ukur.cli.sla registers this command: import late

@@ -16,7 +16,8 @@ from typing import Annotated
 
 import typer
 
-from ukur.cli.files import write_atomic
+from ukur.cli.files import renderer_for, write_atomic
+from ukur.cli.options import AgreementsDir
 from ukur.errors import UkurError
 from ukur.report.sla_document import (
     ContractDocument,
@@ -56,21 +57,12 @@ def document(
     lang: Annotated[
         Language, typer.Option("--lang", help="id, en or bilingual (side by side).")
     ] = Language.id,
-    agreements: Annotated[
-        Path | None,
-        typer.Option(
-            "--agreements", help="Folder with parent agreements (<id>.yaml); default: next to the file."
-        ),
-    ] = None,
+    agreements: AgreementsDir = None,
 ) -> None:
     """Write the agreement as a contract document to sign (DOCX, PDF or HTML)."""
     from ukur.cli.sla import registry_for  # ukur.cli.sla registers this command: import late
 
-    render = RENDERERS.get(output.suffix.lower())
-    if render is None:
-        raise UkurError(
-            f"cannot tell the document format from {output.name!r} (use .docx, .pdf or .html)", field="output"
-        )
+    render = renderer_for(output, RENDERERS, "document")
     try:
         text = agreement_file.read_text(encoding="utf-8")
     except UnicodeDecodeError:

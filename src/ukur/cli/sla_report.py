@@ -22,7 +22,8 @@ from typing import Annotated
 import pandas as pd
 import typer
 
-from ukur.cli.files import write_atomic
+from ukur.cli.files import renderer_for, write_atomic
+from ukur.cli.options import AgreementsDir
 from ukur.errors import UkurError
 from ukur.io import read_table
 from ukur.report.sla_html import render_html
@@ -87,22 +88,13 @@ def report(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="'Now' for open records (ISO time; local to the agreement).")
     ] = None,
-    agreements: Annotated[
-        Path | None,
-        typer.Option(
-            "--agreements", help="Folder with parent agreements (<id>.yaml); default: next to the file."
-        ),
-    ] = None,
+    agreements: AgreementsDir = None,
 ) -> None:
     """Write the SLA report for one period (compliance, charts, breaches, credits, claims) as HTML, XLSX or PDF."""
     # Imported here: ukur.cli.sla registers this command, so importing it at module level would be circular.
     from ukur.cli.sla import load_file
 
-    render = RENDERERS.get(output.suffix.lower())
-    if render is None:
-        raise UkurError(
-            f"cannot tell the report format from {output.name!r} (use .html, .xlsx or .pdf)", field="output"
-        )
+    render = renderer_for(output, RENDERERS, "report")
     agreement = load_file(agreement_file, agreements)
     if not records:
         raise UkurError(
