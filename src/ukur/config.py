@@ -19,7 +19,7 @@ from typing import Any
 
 from ukur.errors import UkurError
 
-__all__ = ["SETTINGS", "Setting", "Settings", "load_settings"]
+__all__ = ["SETTINGS", "Setting", "Settings", "load_settings", "validate_queue_url"]
 
 DEFAULT_DATABASE_URL = "sqlite:///./ukur.db"
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -69,6 +69,12 @@ SETTINGS: tuple[Setting, ...] = (
         "UKUR_JOB_LEASE_SECONDS",
         60.0,
         "A running job whose worker has not sent a heartbeat for this long is failed or retried.",
+    ),
+    Setting(
+        "queue_url",
+        "UKUR_QUEUE_URL",
+        "",
+        "Redis URL (redis://host:6379/0): jobs run in `ukur worker` processes; empty: on server threads.",
     ),
     Setting("log_level", "UKUR_LOG_LEVEL", "INFO", "Python logging level of the JSON log lines on stderr."),
     Setting(
@@ -120,6 +126,7 @@ class Settings:
     session_max_age: int = 14 * 24 * 3600
     job_workers: int = 2
     job_lease_seconds: float = 60.0
+    queue_url: str = ""
     log_level: str = "INFO"
     default_language: str = "en"
     smtp_host: str | None = None
@@ -161,7 +168,18 @@ def _coerce(setting: Setting, raw: Any) -> Any:
         raise UkurError(f"{setting.env} must be a {noun}, got {raw!r}", field=setting.name) from None
 
 
+def validate_queue_url(url: str) -> str:
+    """``url`` without surrounding spaces if it is empty or a Redis URL, else a :class:`UkurError`."""
+    url = url.strip()
+    if url and not url.startswith(("redis://", "rediss://", "unix://")):
+        raise UkurError(f"UKUR_QUEUE_URL must be a redis:// URL or empty, got {url!r}", field="queue_url")
+    return url
+
+
 def _validated(settings: Settings) -> Settings:
+    queue_url = validate_queue_url(settings.queue_url)
+    if queue_url != settings.queue_url:
+        settings = replace(settings, queue_url=queue_url)
     if settings.secure_cookies not in {"auto", "true", "false"}:
         raise UkurError("UKUR_SECURE_COOKIES must be auto, true or false", field="secure_cookies")
     if settings.default_language not in {"en", "id"}:

@@ -28,20 +28,16 @@ def worker(
     import os
 
     from ukur.errors import UkurError
-    from ukur.jobs.backends import QUEUE_URL_ENV
-    from ukur.jobs.backends import queue_url as configured_url
     from ukur.jobs.redis_backend import RedisJobQueue, run_worker
     from ukur.web import create_app
     from ukur.web.logs import configure_logging
 
-    url = queue_url or configured_url()
-    if not url:
-        raise UkurError(f"`ukur worker` needs a Redis URL: set {QUEUE_URL_ENV} or pass --queue-url")
-    os.environ[QUEUE_URL_ENV] = url  # the app factory below builds its queue from it
-    settings = load_settings(database_url=database_url)
+    settings = load_settings(database_url=database_url, queue_url=queue_url)
+    if not settings.queue_url:
+        raise UkurError("`ukur worker` needs a Redis URL: set UKUR_QUEUE_URL or pass --queue-url")
     configure_logging(settings.log_level)
-    runner = create_app(settings).state.ukur.queue
+    runner = create_app(settings).state.ukur.queue  # the app factory builds its queue from queue_url
     if not isinstance(runner, RedisJobQueue):
-        raise UkurError(f"{QUEUE_URL_ENV} did not select the Redis queue")
-    typer.echo(f"ukur worker {runner.worker} waiting for jobs on {url} (Ctrl+C stops it)")
+        raise UkurError("UKUR_QUEUE_URL did not select the Redis queue")
+    typer.echo(f"ukur worker {runner.worker} waiting for jobs on {settings.queue_url} (Ctrl+C stops it)")
     run_worker(runner, burst=burst, name=name or f"{socket.gethostname()}.{os.getpid()}")

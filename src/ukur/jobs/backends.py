@@ -5,6 +5,8 @@
 ``UKUR_QUEUE_URL=redis://host:6379/0``: jobs are dispatched through Redis and run by ``ukur worker``
 (:class:`~ukur.jobs.redis_backend.RedisJobQueue`), so several web processes and machines share them.
 Either way callers only use ``submit`` and ``status``, and state lives in the database.
+The setting is declared with the others in :data:`ukur.config.SETTINGS` (``Settings.queue_url``); the web
+app passes it to :func:`make_queue`.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
-from ukur.errors import UkurError
+from ukur.config import validate_queue_url
 from ukur.jobs.base import JobRegistry
 from ukur.jobs.local import ThreadJobQueue
 from ukur.store.engine import SessionFactory
@@ -23,11 +25,11 @@ QUEUE_URL_ENV = "UKUR_QUEUE_URL"
 
 
 def queue_url(environ: Mapping[str, str] | None = None) -> str:
-    """The configured queue URL (``""``: the embedded queue); only ``redis://`` and ``rediss://``."""
-    url = (os.environ if environ is None else environ).get(QUEUE_URL_ENV, "").strip()
-    if url and not url.startswith(("redis://", "rediss://", "unix://")):
-        raise UkurError(f"{QUEUE_URL_ENV} must be a redis:// URL or empty, got {url!r}", field="queue_url")
-    return url
+    """``UKUR_QUEUE_URL`` of ``environ`` (default ``os.environ``), checked like ``Settings.queue_url``.
+
+    ``""`` selects the embedded queue; otherwise a ``redis://``, ``rediss://`` or ``unix://`` URL.
+    """
+    return validate_queue_url((os.environ if environ is None else environ).get(QUEUE_URL_ENV, ""))
 
 
 def make_queue(
@@ -39,7 +41,7 @@ def make_queue(
     url: str | None = None,
 ) -> ThreadJobQueue:
     """The job queue for this process: Redis-dispatched when ``url`` (default ``UKUR_QUEUE_URL``) is set."""
-    url = queue_url() if url is None else url
+    url = queue_url() if url is None else validate_queue_url(url)
     if not url:
         return ThreadJobQueue(sessions, workers=workers, lease_seconds=lease_seconds, jobs=kinds)
     from ukur.jobs.redis_backend import RedisJobQueue

@@ -13,7 +13,8 @@ A job kind is a function ``run(payload, progress) -> result`` registered under a
 ``payload`` and the result are JSON objects (they are stored in the database); ``progress(fraction,
 message)`` stores how far the job is (0..1) and doubles as the heartbeat.  Raise a
 :class:`ukur.errors.UkurError` for a problem the user must fix: its ``to_dict()`` becomes the job's
-``error``.  Callers only ever see :class:`JobQueue` (``submit``, ``status``), so the in-process thread pool
+``error``.  Result keys starting with ``_`` are kept in the database but left out of the status the API
+shows (a rendered file, for example: see :mod:`ukur.jobs.report_render`).  Callers only ever see :class:`JobQueue` (``submit``, ``status``), so the in-process thread pool
 (:class:`ukur.jobs.local.ThreadJobQueue`) can be replaced by a queue with separate workers without
 touching them.
 """
@@ -80,14 +81,17 @@ class JobStatus:
         return self.state in {"succeeded", "failed"}
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON the API returns for ``GET /api/v1/jobs/{id}``."""
+        """The JSON the API returns for ``GET /api/v1/jobs/{id}`` (result keys starting with ``_`` left out)."""
+        shown = (
+            None if self.result is None else {k: v for k, v in self.result.items() if not k.startswith("_")}
+        )
         return {
             "id": self.id,
             "kind": self.kind,
             "state": self.state,
             "progress": self.progress,
             "message": self.message,
-            "result": self.result,
+            "result": shown,
             "error": self.error,
             "attempts": self.attempts,
             "created_at": self.created_at.isoformat(),

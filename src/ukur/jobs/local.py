@@ -62,6 +62,11 @@ class ThreadJobQueue:
         self._stop = threading.Event()
         self._beat: threading.Thread | None = None
 
+    @property
+    def registry(self) -> JobRegistry:
+        """The job kinds this queue accepts and runs."""
+        return self._registry
+
     # -- the interface -------------------------------------------------------------------------------
     def submit(
         self,

@@ -28,6 +28,7 @@ from ukur.jobs.base import JobQueue, registry
 from ukur.jobs.evaluation_refresh import register_evaluation_refresh
 from ukur.jobs.local import ThreadJobQueue
 from ukur.jobs.pls_run import register_pls_run
+from ukur.jobs.report_render import register_report_render
 from ukur.jobs.success_view import register_success_view
 from ukur.reminders import register_reminders
 from ukur.store import make_engine, make_session_factory, migrate
@@ -101,10 +102,15 @@ def create_app(settings: Settings, *, queue: JobQueue | None = None) -> FastAPI:
         kinds = registry.copy()  # kinds bound to this app's database stay with this app
         register_pls_run(kinds, sessions)
         register_reminders(kinds, sessions, settings)
+        register_report_render(kinds, sessions, reports.render_report_file)
         register_evaluation_refresh(kinds, sessions)
         register_success_view(kinds, sessions)
         queue = make_queue(  # UKUR_QUEUE_URL: Redis and `ukur worker`; else threads of this process
-            sessions, kinds, workers=settings.job_workers, lease_seconds=settings.job_lease_seconds
+            sessions,
+            kinds,
+            workers=settings.job_workers,
+            lease_seconds=settings.job_lease_seconds,
+            url=settings.queue_url,
         )
     job_queue: JobQueue = queue
 

@@ -18,6 +18,14 @@ waiting for anyway:
 
 ``?lang=id`` writes Bahasa Indonesia, default the page's language.  What the caller may not see answers
 404 (another researcher's run, another organisation's agreement), exactly as the pages do.
+
+**In the background.**  The heavy formats (DOCX, PDF: seconds of layout) can instead be made by a
+``report.render`` job (:mod:`ukur.jobs.report_render`): ``POST`` the same URL with ``/job`` appended (form
+fields ``lang``, ``profile`` or ``period``, ``as_of``; CSRF token as for every form).  The same checks
+answer at once (404, 400), then the browser goes to ``/reports/jobs/{id}``, which shows the job's progress
+and, when it is done, a link to ``/reports/jobs/{id}/download``.  The job renders with
+:func:`render_report_file` — the functions the inline downloads use — under its owner's access rights, on
+a thread of the server or on ``ukur worker``, and keeps the file in the job's result.
 """
 
 from __future__ import annotations
@@ -26,15 +34,18 @@ import math
 import re
 import warnings
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Annotated, Any
 
 import pandas as pd
-from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from ukur.errors import ConvergenceWarning, DataError, UkurError
 from ukur.io import parse_table
+from ukur.jobs.base import JobStatus, Progress
+from ukur.jobs.report_render import KIND as REPORT_JOB
+from ukur.jobs.report_render import ReportFile, stored_file
 from ukur.pls import Model, PLSResult, estimate
 from ukur.pls.bootstrap import BootstrapOptions, BootstrapResult
 from ukur.report.pls_render import MEDIA_TYPES as PLS_MEDIA_TYPES
@@ -46,18 +57,21 @@ from ukur.report.sla_report import SLAReport, build_sla_report, history_period
 from ukur.report.sla_xlsx import render_xlsx as render_sla_xlsx
 from ukur.sla import Compliance, evaluate, parse_period
 from ukur.store import agreements, compliance, pls
+from ukur.store import jobs as job_rows
 from ukur.store.access import Viewer
 from ukur.store.errors import ConflictError, NotFoundError
 from ukur.store.models_pls import PlsRun
 from ukur.survey.sample_size import inverse_square_root
-from ukur.web.deps import CsrfProtected, SessionDep, ViewerDep, language, require_roles
+from ukur.web.deps import CsrfProtected, SessionDep, ViewerDep, language, render, require_roles, state
 from ukur.web.i18n import LANGUAGES
+from ukur.web.middleware import human_size
 
 __all__ = [
     "SLA_MEDIA_TYPES",
     "bootstrap_from_dict",
     "pls_report_bytes",
     "pls_router",
+    "render_report_file",
     "sla_report",
     "sla_router",
 ]
@@ -294,3 +308,144 @@ def sla_report_download(
     payload = _SLA_RENDERERS[fmt](report)
     name = f"ukur-sla-{agreement.slug}-{period.strip()}.{fmt}"
     return _download(payload, SLA_MEDIA_TYPES[fmt], re.sub(r"[^A-Za-z0-9._-]", "_", name))
+
+
+def _pls_run_for_report(db: Session, viewer: Viewer, project_id: int, run_id: int, fmt: str) -> PlsRun:
+    run = pls.get_run(db, viewer, run_id)
+    if run.project_id != project_id or run.results is None or fmt not in PLS_MEDIA_TYPES:
+        raise NotFoundError(f"report of run {run_id} not found", field="run")
+    return run
+
+
+def _check_sla_request(db: Session, viewer: Viewer, agreement_id: int, fmt: str, period: str) -> str:
+    """The agreement's slug after the download route's checks: visible (404 first), format, period."""
+    agreement = agreements.get_agreement(db, viewer, agreement_id)
+    if fmt not in SLA_MEDIA_TYPES:
+        raise NotFoundError(f"report format {fmt!r} not found", field="format")
+    if not _PERIOD.match(period.strip()):
+        raise UkurError("period looks like 2026-01, 2026-Q1 or 2026-W05", field="period")
+    parse_period(period.strip(), timezone="UTC")  # its syntax, before a job is queued; the zone comes later
+    return agreement.slug
+
+
+def render_report_file(
+    db: Session, viewer: Viewer, payload: Mapping[str, Any], progress: Progress
+) -> ReportFile:
+    """The file a ``report.render`` job's ``payload`` asks for, as ``viewer`` may see it.
+
+    The same functions and checks as the inline downloads, so a background file equals a direct one.
+    """
+    fmt = str(payload.get("format", ""))
+    lang = str(payload.get("lang") or "en")
+    if lang not in LANGUAGES:
+        raise UkurError(f"lang must be one of {', '.join(LANGUAGES)}", field="lang")
+    try:
+        if payload.get("report") == "pls":
+            run = _pls_run_for_report(db, viewer, int(payload["project_id"]), int(payload["run_id"]), fmt)
+            progress(0.1, "estimating the run again")
+            profile = [str(c) for c in payload.get("profile") or []]
+            content = pls_report_bytes(db, viewer, run, fmt, lang=lang, profile=profile)
+            return ReportFile(content, PLS_MEDIA_TYPES[fmt], f"ukur-pls-run-{run.id}.{fmt}")
+        if payload.get("report") == "sla":
+            agreement_id, period = int(payload["agreement_id"]), str(payload["period"])
+            slug = _check_sla_request(db, viewer, agreement_id, fmt, period)
+            progress(0.1, "evaluating the agreement")
+            as_of = payload.get("as_of")
+            report = sla_report(
+                db, viewer, agreement_id, period, lang=lang, as_of=str(as_of) if as_of else None
+            )
+            progress(0.5, f"writing {fmt.upper()}")
+            name = f"ukur-sla-{slug}-{period.strip()}.{fmt}"
+            return ReportFile(
+                _SLA_RENDERERS[fmt](report), SLA_MEDIA_TYPES[fmt], re.sub(r"[^A-Za-z0-9._-]", "_", name)
+            )
+    except (KeyError, TypeError, ValueError):
+        raise UkurError("the report job's payload is incomplete", field="payload") from None
+    raise UkurError("a report job is for a PLS run (pls) or an agreement (sla)", field="report")
+
+
+def _start_report_job(request: Request, viewer: Viewer, payload: dict[str, Any]) -> Response:
+    job_id = state(request).queue.submit(REPORT_JOB, payload, owner_id=viewer.user_id)
+    return RedirectResponse(f"/reports/jobs/{job_id}", status_code=303)
+
+
+@pls_router.post("/pls/{project_id}/runs/{run_id}/report.{fmt}/job")
+def pls_report_job(
+    request: Request,
+    project_id: int,
+    run_id: int,
+    fmt: str,
+    db: SessionDep,
+    viewer: ViewerDep,
+    lang: Annotated[str | None, Form()] = None,
+    profile: Annotated[str, Form()] = "",
+) -> Response:
+    """Make the run's report in the background (a ``report.render`` job); go to the job's page."""
+    _pls_run_for_report(db, viewer, project_id, run_id, fmt)
+    payload = {
+        "report": "pls",
+        "project_id": project_id,
+        "run_id": run_id,
+        "format": fmt,
+        "lang": _lang(request, lang or None),
+        "profile": [c.strip() for c in profile.split(",") if c.strip()],
+        "user_id": viewer.user_id,
+    }
+    return _start_report_job(request, viewer, payload)
+
+
+@sla_router.post("/agreements/{agreement_id}/report.{fmt}/job")
+def sla_report_job(
+    request: Request,
+    agreement_id: int,
+    fmt: str,
+    db: SessionDep,
+    viewer: ViewerDep,
+    period: Annotated[str, Form()],
+    lang: Annotated[str | None, Form()] = None,
+    as_of: Annotated[str | None, Form()] = None,
+) -> Response:
+    """Make the agreement's SLA report for ``period`` in the background; go to the job's page."""
+    _check_sla_request(db, viewer, agreement_id, fmt, period)
+    payload = {
+        "report": "sla",
+        "agreement_id": agreement_id,
+        "period": period.strip(),
+        "format": fmt,
+        "lang": _lang(request, lang or None),
+        "as_of": as_of or None,
+        "user_id": viewer.user_id,
+    }
+    return _start_report_job(request, viewer, payload)
+
+
+def _report_job(db: Session, viewer: Viewer, job_id: int) -> tuple[JobStatus, dict[str, Any]]:
+    """A report job its owner (or provider staff) may see, and its payload; any other job id answers 404."""
+    job = job_rows.get_job(db, viewer, job_id)
+    if job.kind != REPORT_JOB:
+        raise NotFoundError(f"report job {job_id} not found", field="job")
+    return JobStatus.of(job), dict(job.payload)
+
+
+@sla_router.get("/reports/jobs/{job_id}")
+def report_job_page(request: Request, job_id: int, db: SessionDep, viewer: ViewerDep) -> Response:
+    """The progress of a background report and, once it is done, its download link."""
+    status, payload = _report_job(db, viewer, job_id)
+    if payload.get("report") == "pls":
+        back = f"/pls/{payload.get('project_id')}/runs/{payload.get('run_id')}"
+    else:
+        back = f"/agreements/{payload.get('agreement_id')}"
+    result = status.result or {}
+    return render(
+        request, "report_job.html", job=status, back=back, size=human_size(int(result.get("size") or 0))
+    )
+
+
+@sla_router.get("/reports/jobs/{job_id}/download")
+def report_job_download(job_id: int, db: SessionDep, viewer: ViewerDep) -> Response:
+    """The file a finished background report made (409 while it is still being made or if it failed)."""
+    status, _ = _report_job(db, viewer, job_id)
+    if status.state != "succeeded":
+        raise ConflictError(f"report job {job_id} is {status.state}, not finished", field="job")
+    made = stored_file(status)
+    return _download(made.content, made.media_type, made.filename)
