@@ -66,7 +66,7 @@ def render_table(result: AuditResult, console: Console) -> None:
 
 def audit(
     table_file: Annotated[
-        Path, typer.Argument(help="The paper's reported numbers as YAML (see ukur.pls.audit).")
+        Path, typer.Argument(help="The paper's reported numbers as YAML (format: ukur.pls.audit_input).")
     ],
     output_format: Annotated[Format, typer.Option("--format", help="Text table or JSON.")] = Format.text,
 ) -> None:
