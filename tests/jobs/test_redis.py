@@ -1,7 +1,8 @@
 """The Redis job backend: two web processes and two ``ukur worker`` processes on one PostgreSQL and one Redis.
 
-Real processes, real job kinds (``pls.run`` of the demo PLS study, with and without a bootstrap), the
-server at 127.0.0.1:6379 (database 11, emptied first).  Redis unreachable: a failure under ``CI=true``,
+Real processes, real job kinds (``pls.run`` of the demo PLS study with a bootstrap, and ``report.render`` of
+the demo agreement's monthly SLA report as HTML, XLSX and PDF), the server at 127.0.0.1:6379 (database 11,
+emptied first).  Redis unreachable: a failure under ``CI=true``,
 a skip elsewhere, like PostgreSQL in ``tests/conftest.py``.
 """
 
@@ -26,6 +27,7 @@ from tests.conftest import _new_schema
 from ukur.jobs.base import registry
 from ukur.jobs.pls_run import register_pls_run
 from ukur.jobs.redis_backend import RedisJobQueue
+from ukur.jobs.report_render import CONTENT_KEY, register_report_render
 from ukur.store import make_engine, make_session_factory, migrate, transaction
 from ukur.store import pls as pls_store
 from ukur.store.access import Viewer
@@ -33,6 +35,8 @@ from ukur.store.accounts import create_token
 from ukur.store.demo import find_examples, load_demo
 from ukur.store.models import User
 from ukur.store.models_pls import PlsProject
+from ukur.store.models_sla import Agreement
+from ukur.web.routes.reports import render_report_file
 
 REDIS_URL = os.environ.get("UKUR_TEST_REDIS", "redis://127.0.0.1:6379/11")
 UKUR = str(Path(sys.executable).with_name("ukur"))
@@ -58,7 +62,7 @@ def redis_url() -> str:
 
 @pytest.fixture
 def study(postgres_database: str) -> dict:
-    """A migrated schema with the demo data: the researcher, the PLS project, its data set, a token."""
+    """A migrated schema with the demo data: the researcher, the PLS project, its data set, tokens, an agreement."""
     url = _new_schema(postgres_database)
     engine = make_engine(url)
     migrate.upgrade(engine)
@@ -70,6 +74,9 @@ def study(postgres_database: str) -> dict:
         project = session.query(PlsProject).one()
         dataset_id = pls_store.get_project(session, viewer, project.id).datasets[0].id
         _, token = create_token(session, viewer, "test")
+        admin = session.query(User).filter(User.role == "admin").one()
+        _, admin_token = create_token(session, Viewer.of(admin), "test")
+        agreement = session.query(Agreement).filter(Agreement.slug == "kilat-gold").one()
     yield {
         "url": url,
         "engine": engine,
@@ -78,6 +85,9 @@ def study(postgres_database: str) -> dict:
         "project": project.id,
         "dataset": dataset_id,
         "token": token,
+        "admin": admin.id,
+        "admin_token": admin_token,
+        "agreement": agreement.id,
     }
     engine.dispose()
 
@@ -133,6 +143,7 @@ def processes(tmp_path: Path, study: dict, redis_url: str) -> Iterator[Processes
 def _queue(study: dict, redis_url: str, lease: float = 3.0) -> RedisJobQueue:
     kinds = registry.copy()
     register_pls_run(kinds, study["sessions"])
+    register_report_render(kinds, study["sessions"], render_report_file)
     return RedisJobQueue(study["sessions"], redis_url, lease_seconds=lease, jobs=kinds)
 
 
@@ -159,7 +170,7 @@ def _wait_healthy(port: int, proc: subprocess.Popen[bytes], log: Path) -> None:
 
 
 def _executions(logs: list[Path]) -> list[Counter[int]]:
-    pattern = re.compile(r"job (\d+) \(pls\.run\) running on")
+    pattern = re.compile(r"job (\d+) \((?:pls\.run|report\.render)\) running on")
     return [Counter(int(m) for m in pattern.findall(log.read_text(errors="replace"))) for log in logs]
 
 
@@ -169,25 +180,39 @@ def test_two_web_processes_two_workers_fifty_jobs(processes: Processes, study: d
     workers = [processes.start(f"worker{i}", "worker") for i in range(2)]
     for port, (proc, log) in zip(ports, webs, strict=True):
         _wait_healthy(port, proc, log)
-    runs = [_new_run(study, 400 if i % 2 == 0 else 0) for i in range(50)]
+    # 25 bootstraps of 400 resamples and 25 SLA reports (HTML, XLSX, PDF of three months), interleaved
+    runs = {i: _new_run(study, 400) for i in range(0, 50, 2)}
+    reports = {
+        i: {
+            "report": "sla",
+            "agreement_id": study["agreement"],
+            "period": f"2026-0{1 + i % 3}",
+            "format": ("html", "xlsx", "pdf")[i % 3],
+            "lang": "en",
+            "user_id": study["admin"],
+        }
+        for i in range(1, 50, 2)
+    }
     queue = _queue(study, redis_url)
 
-    def submit(run_id: int) -> int:
-        job_id = queue.submit("pls.run", {"run_id": run_id}, owner_id=study["viewer"].user_id)
+    def submit(i: int) -> int:
+        if i in reports:
+            return queue.submit("report.render", reports[i], owner_id=study["admin"])
+        job_id = queue.submit("pls.run", {"run_id": runs[i]}, owner_id=study["viewer"].user_id)
         with transaction(study["sessions"]) as session:
-            pls_store.update_run(session, run_id, job_id=job_id)
+            pls_store.update_run(session, runs[i], job_id=job_id)
         return job_id
 
     with ThreadPoolExecutor(max_workers=10) as pool:
-        job_ids = list(pool.map(submit, runs))
+        job_ids = list(pool.map(submit, range(50)))
     assert len(set(job_ids)) == 50
 
-    headers = {"Authorization": f"Bearer {study['token']}"}
+    headers = {"Authorization": f"Bearer {study['admin_token']}"}  # admin: every job and run
     clients = [httpx.Client(base_url=f"http://127.0.0.1:{p}", headers=headers, timeout=10) for p in ports]
     seen_running: list[set[int]] = [set(), set()]
     seen_progress: list[set[int]] = [set(), set()]
     pending = set(job_ids)
-    deadline = time.monotonic() + 90
+    deadline = time.monotonic() + 300  # about 60 s on a quiet 2-core machine
     while pending and time.monotonic() < deadline:
         for job_id in sorted(pending):
             for i, client in enumerate(clients):
@@ -201,13 +226,20 @@ def test_two_web_processes_two_workers_fifty_jobs(processes: Processes, study: d
         time.sleep(0.05)
     assert not pending, f"jobs not finished: {sorted(pending)}"
 
-    for job_id, run_id in zip(job_ids, runs, strict=True):
+    for i, job_id in enumerate(job_ids):
         answers = [c.get(f"/api/v1/jobs/{job_id}").json() for c in clients]
         assert answers[0] == answers[1]  # both web processes read the same stored state
         assert answers[0]["state"] == "succeeded", answers[0]
         assert answers[0]["attempts"] == 1
-        run = clients[1].get(f"/api/v1/pls/runs/{run_id}").json()
-        assert run["status"] == "succeeded"
+        if i in runs:
+            run = clients[1].get(f"/api/v1/pls/runs/{runs[i]}").json()
+            assert run["status"] == "succeeded" and run["results"]["bootstrap"]["samples"] == 400
+            continue
+        result = answers[0]["result"]
+        assert CONTENT_KEY not in result and result["filename"].endswith("." + reports[i]["format"])
+        files = [c.get(f"/reports/jobs/{job_id}/download") for c in clients]
+        assert [f.status_code for f in files] == [200, 200]
+        assert files[0].content == files[1].content and len(files[0].content) == result["size"] > 0
     for client in clients:
         client.close()
     # progress of running jobs was visible through each web process
