@@ -102,7 +102,7 @@ def api_success(
     db: SessionDep,
     viewer: ViewerDep,
     lang: str = Query("en", pattern="^(en|id)$"),
-    seed: int = 0,
+    seed: int = Query(0, ge=0, description="seed of the bootstrap resampling (numpy takes no negative seed)"),
     acknowledge_within: str = Query("", max_length=50, description="complaint target, e.g. 4h"),
     resolve_within: str = Query("", max_length=50, description="complaint target, e.g. 2 business days"),
 ) -> dict[str, Any]:
