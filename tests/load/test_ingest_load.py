@@ -3,10 +3,13 @@
 Each client posts batches of :data:`BATCH` new records with its own ids, and every tenth batch a second
 time (the API is idempotent on (stream, id): a repeat must update, never duplicate).  Afterwards the
 database must hold exactly the records that were acknowledged, each once; no request may fail.
-p50/p95 latency and the throughput are printed (``pytest -s`` shows them).
+p50/p95 latency and the throughput are printed into the test log.  On SQLite and on PostgreSQL.
 
-The documented figure runs for 60 s (``UKUR_LOAD_SECONDS=60``); CI runs 15 s by default because two
-cores share the server and the 100 clients.  The server is a separate process, as in production.
+The documented figures (docs/operations.md) are of 60 s runs (``UKUR_LOAD_SECONDS=60``); CI runs 15 s
+by default because two cores share the server and the 100 clients.  The server is a separate process, as
+in production.  The stream exists before the clients start: the load measured is that of steady ingest
+(the first use of a stream by many clients at once is a separate race, reported to be fixed in
+``records.stream_for``).
 """
 
 from __future__ import annotations
@@ -24,8 +27,9 @@ import numpy as np
 import pytest
 from sqlalchemy import text
 
+from tests.conftest import _new_schema
 from tests.web.conftest import seed
-from ukur.store import accounts, make_engine, make_session_factory
+from ukur.store import accounts, make_engine, make_session_factory, records
 from ukur.store.access import Viewer
 from ukur.store.engine import transaction
 from ukur.store.models import User
@@ -116,39 +120,52 @@ async def _run(
     return [e for errors in results for e in errors], latencies, sent, time.monotonic() - start
 
 
+def _stored_ids(url: str) -> list[str]:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            return list(
+                connection.execute(
+                    text(
+                        "SELECT r.record_id FROM records r JOIN record_streams s ON s.id = r.stream_id "
+                        "WHERE s.name = 'load'"
+                    )
+                ).scalars()
+            )
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def load_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database for the server: a SQLite file, or a new schema in the session's PostgreSQL one."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'load.db'}"
+    return _new_schema(request.getfixturevalue("postgres_database"))
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize(
-    "clients",
-    [
-        10,
-        pytest.param(
-            CLIENTS,
-            marks=pytest.mark.xfail(
-                reason="on SQLite 100 concurrent writers stall the server (requests wait ~35 s and time out); "
-                "found by this test, not yet fixed",
-                strict=False,
-                run=os.environ.get("UKUR_LOAD_FULL") == "1",  # ~2 min when it stalls; run on demand
-            ),
-        ),
-    ],
-)
-def test_clients_posting_record_batches_lose_and_duplicate_nothing(tmp_path: Path, clients: int) -> None:
-    url_db = f"sqlite:///{tmp_path / 'load.db'}"
-    world = seed(url_db)
-    engine = make_engine(url_db)
+def test_clients_posting_record_batches_lose_and_duplicate_nothing(
+    load_database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    world = seed(load_database_url)
+    engine = make_engine(load_database_url)
     with transaction(make_session_factory(engine)) as s:
-        _, token = accounts.create_token(s, Viewer.of(s.get_one(User, world.users["staff"])), "load")
+        staff = Viewer.of(s.get_one(User, world.users["staff"]))
+        _, token = accounts.create_token(s, staff, "load")
+        records.stream_for(s, staff, world.org_a, "load")  # see the module's doc
+    engine.dispose()
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [sys.executable, "-c", SERVER, url_db, str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server_log = tmp_path / "server.log"
+    with server_log.open("wb") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-c", SERVER, load_database_url, str(port)], stdout=log, stderr=log
+        )
     try:
         _wait_until_up(base, server)
         path = f"/api/v1/organisations/{world.org_a}/streams/load/records"
-        errors, latencies, sent, elapsed = asyncio.run(_run(base, token, path, clients))
+        errors, latencies, sent, elapsed = asyncio.run(_run(base, token, path, CLIENTS))
     finally:
         server.terminate()
         try:
@@ -156,25 +173,19 @@ def test_clients_posting_record_batches_lose_and_duplicate_nothing(tmp_path: Pat
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
-    with engine.connect() as connection:
-        rows = (
-            connection.execute(
-                text(
-                    "SELECT r.record_id FROM records r JOIN record_streams s ON s.id = r.stream_id "
-                    "WHERE s.name = 'load'"
-                )
-            )
-            .scalars()
-            .all()
-        )
-    engine.dispose()
-    p50, p95 = np.percentile(np.array(latencies) * 1000, [50, 95])
-    print(
-        f"\nload: {clients} clients, {SECONDS:g} s, batches of {BATCH}: {len(latencies)} requests "
-        f"({len(latencies) / elapsed:.0f}/s), {len(sent)} records stored ({len(sent) / elapsed:.0f}/s), "
-        f"latency p50 {p50:.0f} ms, p95 {p95:.0f} ms, errors {len(errors)}"
+    rows = _stored_ids(load_database_url)
+    backend = load_database_url.partition(":")[0]
+    assert not errors, (
+        f"{len(errors)} failed requests of {len(errors) + len(latencies)}, e.g. {errors[:5]}; "
+        f"server log: {server_log.read_text()[-2000:]}"
     )
-    assert not errors, f"{len(errors)} failed requests, e.g. {errors[:5]}"
+    p50, p95 = np.percentile(np.array(latencies) * 1000, [50, 95])
+    with capsys.disabled():  # the figures belong in the CI log, not only under -s
+        print(
+            f"\nload ({backend}): {CLIENTS} clients, {SECONDS:g} s, batches of {BATCH}: "
+            f"{len(latencies)} requests ({len(latencies) / elapsed:.0f}/s), {len(sent)} records stored "
+            f"({len(sent) / elapsed:.0f}/s), latency p50 {p50:.0f} ms, p95 {p95:.0f} ms, errors {len(errors)}"
+        )
     assert len(rows) == len(set(rows)), "duplicated records"
     assert set(rows) == sent, f"lost {len(sent - set(rows))}, unexpected {len(set(rows) - sent)}"
-    assert len(sent) >= clients * BATCH  # every client got at least one batch through
+    assert len(sent) >= CLIENTS * BATCH  # every client got at least one batch through

@@ -18,11 +18,13 @@ repositories apply the organisation filter, so routes never filter by hand.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import quote
 
+from anyio import Semaphore
+from anyio.lowlevel import RunVar
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
@@ -93,7 +95,38 @@ def state(request: Request) -> UkurState:
     return ukur_state
 
 
-def _db(request: Request) -> Iterator[Session]:
+WRITING_REQUESTS = 4
+"""On SQLite, how many requests with an unsafe method (POST, PUT, PATCH, DELETE) run at once per process."""
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_writer_slots: RunVar[dict[int, Semaphore]] = RunVar("ukur_writer_slots")
+
+
+async def _writer_slot(request: Request) -> AsyncIterator[None]:
+    """On SQLite, admit at most :data:`WRITING_REQUESTS` unsafe requests at once; wait here, not in a thread.
+
+    Synchronous routes run on a pool of 40 threads, and a request that has written still needs a thread
+    (to serialise its response) before its transaction commits.  Writers waiting for SQLite's one write
+    lock each hold a thread; with 100 concurrent writers they held all 40, the writer holding the lock
+    could not finish, and everything stalled until the busy timeout.  Waiting here costs no thread.
+    Entered before :func:`_db`, so it is left after the request's commit.
+    """
+    bind = state(request).sessions.kw.get("bind")
+    if request.method in _SAFE_METHODS or getattr(getattr(bind, "dialect", None), "name", "") != "sqlite":
+        yield
+        return
+    try:
+        per_app = _writer_slots.get()
+    except LookupError:
+        per_app = {}
+        _writer_slots.set(per_app)  # per event loop: a semaphore belongs to the loop it was made in
+    slots = per_app.setdefault(id(request.app), Semaphore(WRITING_REQUESTS))
+    async with slots:
+        yield
+
+
+def _db(
+    request: Request, _slot: Annotated[None, Depends(_writer_slot, scope="function")]
+) -> Iterator[Session]:
     session = state(request).sessions()
     try:
         yield session
@@ -115,6 +148,14 @@ def _bearer(request: Request) -> str | None:
 
 
 def _optional_user(request: Request, db: SessionDep) -> User | None:
+    """The user of the bearer token or of the session cookie, or None.
+
+    Ends the session's (read-only) transaction before returning, so the request holds no database
+    connection while it waits for a free thread to run its route: requests that held one there while
+    others held every thread waiting for a connection deadlocked until the pool's timeout (100 concurrent
+    API clients).  The user stays readable (``expire_on_commit=False``); the route's writes are still one
+    transaction, committed by :data:`SessionDep`.
+    """
     token = _bearer(request)
     user: User | None
     if token is not None:
@@ -129,6 +170,7 @@ def _optional_user(request: Request, db: SessionDep) -> User | None:
             request.session.pop("uid", None)
         request.state.auth = "session"
     request.state.user = UserInfo.of(user) if user is not None else None
+    db.commit()  # hand the connection back before the route waits for a thread (see _optional_user's doc)
     return user
 
 
