@@ -17,7 +17,8 @@ and the query and body reach the code that uses them; the other half use whateve
 Bounded: ``UKUR_FUZZ_EXAMPLES`` examples (default 8) per operation, data mode and id choice, each request at
 most :data:`REQUEST_SECONDS`; ``derandomize`` makes every run draw the same examples, so a failure is
 reproducible and CI is stable (set ``UKUR_FUZZ_SEED`` to explore other examples).  One database (SQLite)
-is shared by all callers; the state-changing operations change it as they go, as a real client would.
+is shared by all callers, on SQLite and on PostgreSQL (which refuses other things: NUL characters in text,
+numbers beyond its column types); the state-changing operations change it as they go, as a real client would.
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from tests.conftest import BACKENDS
+from tests.conftest import _new_schema as new_schema
 from tests.security.world import FullWorld, seed_full
 from ukur.config import Settings
 from ukur.store import accounts, make_engine, make_session_factory
@@ -85,9 +88,12 @@ class Target:
         }
 
 
-@pytest.fixture(scope="module")
-def target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Target]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'ukur.db'}"
+@pytest.fixture(scope="module", params=BACKENDS)
+def target(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Target]:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'ukur.db'}"
+    else:  # a new schema in the session's PostgreSQL database
+        url = new_schema(request.getfixturevalue("postgres_database"))
     world = seed_full(url)
     engine = make_engine(url)
     tokens: dict[str, str] = {}
@@ -176,7 +182,8 @@ def test_every_api_operation_survives_hostile_input(target: Target, caller: str)
     ],
 )
 def test_an_integer_beyond_64_bits_is_a_422_not_a_crash(target: Target, path: str, field: str | None) -> None:
-    """The first finding of the fuzz: SQLite's driver raised OverflowError for such ids (a 500)."""
+    """The first finding of the fuzz: SQLite's driver raised OverflowError for such ids, PostgreSQL
+    "integer out of range" (both a 500)."""
     url = path.format(big=2**64, stream=target.world.stream_id)
     headers = {"Authorization": f"Bearer {target.tokens['admin']}"}
     with asgi.get_client(target.schema.app) as client:
@@ -184,3 +191,12 @@ def test_an_integer_beyond_64_bits_is_a_422_not_a_crash(target: Target, path: st
     assert response.status_code == 422, response.text
     if field is not None:
         assert response.json()["error"] == "ValidationError" and response.json()["field"] == field
+
+
+def test_a_negative_success_seed_is_a_422_not_a_crash(target: Target) -> None:
+    """Another finding: numpy raised on a negative bootstrap seed (a 500)."""
+    url = f"/api/v1/agreements/{target.world.base.agreement_a}/success?seed=-1"
+    with asgi.get_client(target.schema.app) as client:
+        response = client.get(url, headers={"Authorization": f"Bearer {target.tokens['staff']}"})
+    assert response.status_code == 422, response.text
+    assert response.json()["field"] == "seed"

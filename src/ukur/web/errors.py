@@ -10,6 +10,7 @@ ConflictError              409
 any other UkurError        400    the message, with its file/line/field
 request validation         422    ``{"error": "ValidationError", "field": ...}``
 integer beyond 64 bits     422    the same, naming the path or query parameter (a body field: none)
+database data exception    422    the same (PostgreSQL: a number beyond 32 bits, a NUL character)
 missing CSRF token         403    "the form expired" page
 not signed in              401    (HTML: redirect to the sign-in page)
 anything else              500    a generic message; the traceback goes to the log only
@@ -26,6 +27,7 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ukur.errors import UkurError
@@ -69,10 +71,21 @@ def _body(error: str, message: str, **where: Any) -> dict[str, Any]:
     return body
 
 
-def _beyond_64_bits(value: object) -> bool:
-    """True for a request value that is an integer no signed 64-bit column can hold."""
+def _beyond(value: object, bits: int) -> bool:
+    """True for a request value that is an integer a signed ``bits``-bit database column cannot hold."""
     text = str(value).strip()
-    return re.fullmatch(r"[+-]?[0-9]+", text) is not None and not -(2**63) <= int(text) < 2**63
+    limit = 2 ** (bits - 1)
+    return re.fullmatch(r"[+-]?[0-9]+", text) is not None and not -limit <= int(text) < limit
+
+
+def _unstorable(request: Request, message: str, bits: int) -> Response:
+    """422 for a request value the database refuses, naming the first path or query parameter that is an
+    integer beyond ``bits`` bits (a body field is not named)."""
+    params = {**request.query_params, **request.path_params}
+    field = next((name for name, value in params.items() if _beyond(value, bits)), None)
+    if _is_api(request):
+        return JSONResponse(_body("ValidationError", message, field=field), status_code=422)
+    return _page(request, 422, f"{field}: {message}" if field else message)
 
 
 def _page(request: Request, status: int, message: str) -> Response:
@@ -126,17 +139,23 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(OverflowError)
     async def number_too_large(request: Request, exc: OverflowError) -> Response:
-        # The database stores integers in 64 bits: SQLite's driver refuses a larger id, offset or count
-        # from a request with OverflowError (found by the schemathesis fuzz).  No row can have such a
-        # number, so it is bad input, not a crash; the traceback is still logged in case it came from
-        # a computation instead.
+        # SQLite's driver refuses an integer beyond 64 bits (an id, offset or count from a request) with
+        # OverflowError (found by the schemathesis fuzz).  No row can have such a number, so it is bad
+        # input, not a crash; the traceback is still logged in case it came from a computation instead.
         log.warning("integer out of range", exc_info=exc, extra={"fields": {"path": request.url.path}})
-        params = {**request.query_params, **request.path_params}
-        field = next((name for name, value in params.items() if _beyond_64_bits(value)), None)
-        message = f"the number is too large (at most {2**63 - 1})"
-        if _is_api(request):
-            return JSONResponse(_body("ValidationError", message, field=field), status_code=422)
-        return _page(request, 422, f"{field}: {message}" if field else message)
+        return _unstorable(request, f"the number is too large (at most {2**63 - 1})", 64)
+
+    @app.exception_handler(DataError)
+    async def value_not_storable(request: Request, exc: DataError) -> Response:
+        # PostgreSQL's "data exception" class (SQLSTATE 22...): a number beyond the column's type (ids are
+        # 32-bit there), text with a NUL character, ... — a value of the request, not a crash (found by
+        # the schemathesis fuzz on PostgreSQL).  The database's own message stays in the log.
+        log.warning(
+            "value refused by the database", exc_info=exc, extra={"fields": {"path": request.url.path}}
+        )
+        if getattr(exc.orig, "sqlstate", None) == "22003":
+            return _unstorable(request, f"the number is out of range (at most {2**31 - 1})", 32)
+        return _unstorable(request, "a value of the request cannot be stored (e.g. a NUL character)", 32)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
