@@ -149,6 +149,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("POST", "/f/{token}"): "oooooo",
     # feedback links: made by provider roles; links and answers seen by provider and A's customer
     ("POST", "/agreements/{agreement_id}/feedback-links"): "doodhh",
+    ("GET", "/agreements/{agreement_id}/feedback-links/new"): "doodhh",
     # the API refuses by role before the agreement is looked up: the same 403 for every id
     ("POST", "/api/v1/agreements/{agreement_id}/feedback-links"): "dooddd",
     ("GET", "/api/v1/agreements/{agreement_id}/feedback-links"): "dooohh",

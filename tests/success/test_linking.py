@@ -58,8 +58,11 @@ def test_result_to_dict_is_json_and_rows_are_per_customer(demo):
 
 
 def test_default_model_uses_the_loyalty_items_present():
-    assert "Loyalty =~ nps + loy1 + loy2" in default_model(["csat", "loy2", "loy1"])
+    assert "Loyalty =~ nps + loy1 + loy2" in default_model(["csat", "nps", "loy2", "loy1"])
     assert "Loyalty =~ nps\n" in default_model(["csat", "nps"])
+    # answers nobody gave are left out; sat* items of a survey questionnaire join Satisfaction
+    model = default_model(["csat", "sat2", "sat1", "loy1"])
+    assert "Satisfaction =~ csat + sat1 + sat2\n" in model and "Loyalty =~ loy1\n" in model
 
 
 def test_link_needs_ten_complete_customers_and_known_columns():

@@ -26,7 +26,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ukur.errors import UkurError
+from ukur.errors import DataError, UkurError
 from ukur.sla import Agreement as SlaAgreement
 from ukur.store import audit
 from ukur.store.access import Viewer, ensure_can_edit_sla, not_found, org_filter
@@ -36,22 +36,28 @@ from ukur.store.errors import ConflictError, NotFoundError
 from ukur.store.models import Organisation
 from ukur.store.models_feedback import FeedbackAnswer, FeedbackLink
 from ukur.store.models_sla import Agreement, Record, RecordStream
+from ukur.store.models_survey import Survey
+from ukur.store.surveys import questionnaire_of
 from ukur.store.timestamps import zone
 from ukur.store.types import utcnow
 from ukur.success import AtRiskRule, ComplaintTargets, Success, analyze, feedback_answer
-from ukur.success.feedback import ANSWERS, FEEDBACK_COLUMNS, validate_feedback
+from ukur.success.feedback import ANSWERS, FEEDBACK_COLUMNS, RANGES, validate_feedback
+from ukur.survey import Questionnaire
 
 __all__ = [
     "COMPLAINTS_STREAM",
     "answer_dict",
+    "check_answer_map",
     "complaint_targets",
     "create_link",
     "feedback_frame",
     "import_answers",
     "link_by_token",
+    "link_questionnaire",
     "list_answers",
     "list_links",
     "submit_answer",
+    "submit_survey_answer",
     "success_for",
 ]
 
@@ -72,15 +78,27 @@ def create_link(
     *,
     record_id: str | None = None,
     customer_org_id: int | None = None,
+    survey_id: int | None = None,
+    answer_map: Mapping[str, str] | None = None,
 ) -> tuple[FeedbackLink, str]:
     """A new one-answer link (provider roles only) and its token, which is shown once and never stored.
 
     ``record_id`` (a stored record of the agreement's streams) makes it a per-record link; without it the
     link is a periodic survey of the customer organisation (``customer_org_id``, default: the agreement's
-    customer organisation).
+    customer organisation).  ``survey_id`` names a stored questionnaire of the survey module to ask
+    instead of the built-in one; ``answer_map`` (see :func:`check_answer_map`) says which of its items
+    give CSAT, effort and NPS, by default the items coded ``csat``, ``effort`` and ``nps`` if it has them.
     """
     ensure_can_edit_sla(viewer)
     agreement = get_agreement(session, viewer, agreement_id)
+    mapping: dict[str, str] = {}
+    if survey_id is not None:
+        survey = session.get(Survey, survey_id)
+        if survey is None:
+            raise not_found("survey", survey_id)
+        mapping = check_answer_map(questionnaire_of(survey), answer_map)
+    elif answer_map:
+        raise DataError("an answer map needs a questionnaire (survey_id)", field="answer_map")
     org_id = customer_org_id if customer_org_id is not None else agreement.customer_org_id
     if org_id is not None:
         org = session.get(Organisation, org_id)
@@ -116,11 +134,76 @@ def create_link(
         token_hash=_hash(token),
         hint=token[:10],
         created_by=viewer.user_id,
+        survey_id=survey_id,
+        answer_map=mapping,
     )
     session.add(link)
     session.flush()
-    audit.log(session, viewer, "create", "feedback_link", link.id, agreement=agreement.slug, record=record)
+    audit.log(
+        session,
+        viewer,
+        "create",
+        "feedback_link",
+        link.id,
+        agreement=agreement.slug,
+        record=record,
+        survey=survey_id,
+    )
     return link, token
+
+
+def _answer_range(q: Questionnaire, code: str) -> tuple[float, float] | None:
+    """The range of a questionnaire's numeric question ``code`` (an item or a number question), else None."""
+    if code in q.item_codes:
+        return float(q.scale.minimum), float(q.scale.maximum)
+    for p in q.profile:
+        if p.code == code and p.kind == "number":
+            low = p.minimum if p.minimum is not None else -math.inf
+            high = p.maximum if p.maximum is not None else math.inf
+            return float(low), float(high)
+    return None
+
+
+def check_answer_map(q: Questionnaire, answer_map: Mapping[str, str] | None) -> dict[str, str]:
+    """Which items of questionnaire ``q`` give the built-in answers: ``{"csat": code, "nps": code, …}``.
+
+    Without a map, the items coded ``csat``, ``effort`` and ``nps`` are used where ``q`` has them.  Each
+    named item must be a construct item or a number question of ``q`` whose answers fit the answer's range
+    (CSAT and effort 1–5, NPS 0–10; a 7-point item cannot stand for CSAT), and no item may give two
+    answers.  Raises :class:`~ukur.errors.DataError` (field ``answer_map``).
+    """
+    if answer_map is None:
+        found = {name: name for name in ANSWERS if _answer_range(q, name) is not None}
+    else:
+        found = {str(k).strip(): str(v).strip() for k, v in answer_map.items() if str(v or "").strip()}
+    for name, code in found.items():
+        if name not in ANSWERS:
+            raise DataError(f"answer map: {name!r} is not one of {', '.join(ANSWERS)}", field="answer_map")
+        span = _answer_range(q, code)
+        if span is None:
+            raise DataError(
+                f"answer map: the questionnaire has no item or number question {code!r}", field="answer_map"
+            )
+        low, high = RANGES[name]
+        if span[0] < low or span[1] > high:
+            raise DataError(
+                f"answer map: {code!r} is answered from {span[0]:g} to {span[1]:g}, but {name} needs "
+                f"{low}–{high}",
+                field="answer_map",
+            )
+    if len(set(found.values())) < len(found):
+        raise DataError("answer map: one item cannot give two answers", field="answer_map")
+    return found
+
+
+def link_questionnaire(session: Session, link: FeedbackLink) -> Questionnaire | None:
+    """The questionnaire a link asks (``None``: the built-in short feedback questionnaire)."""
+    if link.survey_id is None:
+        return None
+    survey = session.get(Survey, link.survey_id)
+    if survey is None:
+        raise NotFoundError("this feedback link does not exist", field="token")
+    return questionnaire_of(survey)
 
 
 def list_links(session: Session, viewer: Viewer, agreement_id: int) -> list[FeedbackLink]:
@@ -151,12 +234,66 @@ def submit_answer(
     """Store the one answer a token allows, checked by :func:`ukur.success.feedback_answer`.
 
     A used token is a :class:`ConflictError` (field ``token``); a wrong answer a
-    :class:`~ukur.errors.DataError` naming the field.
+    :class:`~ukur.errors.DataError` naming the field.  Links to a survey questionnaire take
+    :func:`submit_survey_answer` instead.
     """
     link, agreement = link_by_token(session, token)
     if link.used_at is not None:
         raise ConflictError("this feedback link has already been answered", field="token")
     row = feedback_answer(form, agreement=agreement.slug, record_id=link.record_id)
+    return _store_answer(session, link, agreement, row, {}, language)
+
+
+def submit_survey_answer(
+    session: Session,
+    token: str,
+    answers: Mapping[str, Any],
+    *,
+    comment: str = "",
+    language: str = "",
+) -> FeedbackAnswer:
+    """Store the one answer a survey-questionnaire link allows.
+
+    ``answers`` are the questionnaire's answers by code, already checked against it (the public form
+    does that with :func:`ukur.web.routes.respond.read_answers`).  The items of the link's
+    ``answer_map`` fill CSAT, effort and NPS (checked for range by :func:`ukur.success.feedback_answer`);
+    every other numeric answer is kept as a further item under its code, reverse-coded items already
+    recoded (``min + max − answer``) so that all items of a construct point the same way, as the PLS
+    analysis of the survey module does; choice answers are kept as text.  Attention checks are not kept.
+    """
+    link, agreement = link_by_token(session, token)
+    if link.used_at is not None:
+        raise ConflictError("this feedback link has already been answered", field="token")
+    q = link_questionnaire(session, link)
+    if q is None:
+        raise UkurError("this link asks the built-in questionnaire", field="token")
+    mapping = dict(link.answer_map or {})
+    form: dict[str, object] = {name: answers.get(code) for name, code in mapping.items()}
+    form["comment"] = comment
+    row = feedback_answer(form, agreement=agreement.slug, record_id=link.record_id)
+    checks = {a.code for a in q.attention_checks}
+    used = set(mapping.values())
+    reversed_codes = set(q.reversed_codes)
+    items: dict[str, Any] = {}
+    for code, value in answers.items():
+        if code in used or code in checks or value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            items[code] = str(value)[:200]
+        else:
+            items[code] = float(q.scale.reverse(value) if code in reversed_codes else value)
+    return _store_answer(session, link, agreement, row, items, language)
+
+
+def _store_answer(
+    session: Session,
+    link: FeedbackLink,
+    agreement: Agreement,
+    row: Mapping[str, object],
+    items: dict[str, Any],
+    language: str,
+) -> FeedbackAnswer:
+    """Store a checked answer of ``link`` and mark the link used (one answer: UNIQUE ``link_id``)."""
 
     def number(name: str) -> float | None:
         value = row.get(name)
@@ -173,7 +310,7 @@ def submit_answer(
         effort=number("effort"),
         nps=number("nps"),
         comment=str(row.get("comment") or "")[:2000],
-        items={},
+        items=items,
         language=language[:5],
         submitted_at=now,
     )
@@ -262,9 +399,23 @@ def answer_dict(answer: FeedbackAnswer) -> dict[str, Any]:
     }
 
 
+def _number_or_none(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
 def feedback_frame(answers: list[FeedbackAnswer], slug: str, timezone: str) -> pd.DataFrame:
-    """Stored answers as the feedback table of :func:`ukur.success.analyze` (times local to ``timezone``)."""
-    items = sorted({k for a in answers for k in a.items})
+    """Stored answers as the feedback table of :func:`ukur.success.analyze` (times local to ``timezone``).
+
+    Numeric items become item columns (the linking analysis's answer items); text answers (choices of a
+    survey questionnaire's profile questions) stay in the store only."""
+    items = sorted(
+        {
+            k
+            for a in answers
+            for k, v in a.items.items()
+            if isinstance(v, int | float) and not isinstance(v, bool)
+        }
+    )
     rows = [
         {
             "agreement": slug,
@@ -274,7 +425,7 @@ def feedback_frame(answers: list[FeedbackAnswer], slug: str, timezone: str) -> p
             "submitted_at": a.submitted_at.astimezone(zone(timezone)).replace(tzinfo=None).isoformat(),
             **{name: getattr(a, name) for name in ANSWERS},
             "comment": a.comment or None,
-            **{k: a.items.get(k) for k in items},
+            **{k: _number_or_none(a.items.get(k)) for k in items},
         }
         for a in answers
     ]

@@ -4,7 +4,10 @@ A :class:`FeedbackLink` invites one answer to the built-in short questionnaire
 (:func:`ukur.success.feedback_questionnaire`: CSAT, effort, NPS, comment) about an agreement, either about
 one record (a shipment or ticket: ``record_id`` set) or as a periodic survey of the customer organisation
 (``record_id`` empty).  Only the SHA-256 of the link's token is stored (the token is shown once, when the
-link is made).  A :class:`FeedbackAnswer` keeps the answers with the agreement, the record id and the
+link is made).  A link may instead name a stored questionnaire of the survey module (``survey_id``): its
+form then shows that questionnaire, and ``answer_map`` says which of its items give CSAT, effort and NPS
+(e.g. ``{"csat": "sat1", "nps": "rec"}``); its other numeric answers are kept as further items.  A
+:class:`FeedbackAnswer` keeps the answers with the agreement, the record id and the
 customer organisation, so satisfaction can be split by whether that record met its SLA; its ``link_id``
 is UNIQUE, so two submissions with one token cannot both be stored, even when they race.  Answers
 imported from a feedback file (the demo) have no link.
@@ -25,7 +28,8 @@ __all__ = ["FeedbackAnswer", "FeedbackLink"]
 
 
 class FeedbackLink(Base):
-    """An invitation to answer once: agreement, optional record, the customer organisation, token hash."""
+    """An invitation to answer once: agreement, optional record, the customer organisation, token hash,
+    and optionally the questionnaire (``survey_id``) with the items that give CSAT/effort/NPS."""
 
     __tablename__ = "feedback_links"
 
@@ -40,6 +44,8 @@ class FeedbackLink(Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     used_at: Mapped[datetime | None]
+    survey_id: Mapped[int | None] = mapped_column(ForeignKey("surveys.id", ondelete="RESTRICT"), index=True)
+    answer_map: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
 class FeedbackAnswer(Base):

@@ -10,7 +10,7 @@ bootstrapped (:func:`ukur.pls.bootstrap.bootstrap`); its hypotheses are tested o
 The default model (:func:`default_model`), SLA performance → satisfaction → loyalty::
 
     SLA =~ on_time_share
-    Satisfaction =~ csat + effort
+    Satisfaction =~ csat + effort         # and every sat* column (items of a survey questionnaire)
     Loyalty =~ nps + loy1 + loy2          # every loy* column present; nps alone when there is none
     Satisfaction ~ SLA
     Loyalty ~ SLA + Satisfaction
@@ -18,6 +18,9 @@ The default model (:func:`default_model`), SLA performance → satisfaction → 
     H2: Satisfaction -> Loyalty
     H3: SLA -> Loyalty
     H4: SLA -> Satisfaction -> Loyalty
+
+Answers no customer gave are left out of the default model (a questionnaire linked for feedback may
+lack effort or NPS), so its items flow in by name: ``sat*`` into Satisfaction, ``loy*`` into Loyalty.
 
 H4 is the mediation: the part of the SLA's effect on loyalty that runs through satisfaction (Zhao,
 Lynch & Chen 2010, J. Consumer Research 37, 197–206; Hair et al. 2022, ch. 7).  Customers lacking a
@@ -53,11 +56,24 @@ _NOT_ANSWERS = {"agreement", "record_id", "customer", "respondent", "submitted_a
 
 
 def default_model(columns: Sequence[str]) -> str:
-    """The default model's syntax for the columns of the customer rows (see the module docstring)."""
-    loyalty = ["nps", *sorted(c for c in columns if str(c).lower().startswith("loy"))]
+    """The default model's syntax for the columns of the customer rows (see the module docstring).
+
+    ``columns`` are the columns holding values: CSAT and effort measure Satisfaction with every ``sat*``
+    column (items of a survey questionnaire named so), NPS measures Loyalty with every ``loy*`` column; an
+    answer no customer gave is left out (a questionnaire linked for feedback may lack effort, say).
+    """
+    names = [str(c) for c in columns]
+
+    def measured_by(built_in: Sequence[str], prefix: str) -> list[str]:
+        found = [c for c in built_in if c in names]
+        found += sorted(c for c in names if c.lower().startswith(prefix) and c not in built_in)
+        return found or list(built_in[:1])
+
+    satisfaction = measured_by(("csat", "effort"), "sat")
+    loyalty = measured_by(("nps",), "loy")
     lines = [
         "SLA =~ on_time_share",
-        "Satisfaction =~ csat + effort",
+        f"Satisfaction =~ {' + '.join(satisfaction)}",
         f"Loyalty =~ {' + '.join(loyalty)}",
         "Satisfaction ~ SLA",
         "Loyalty ~ SLA + Satisfaction",
@@ -136,7 +152,8 @@ def link(
     :data:`DEFAULT_HYPOTHESES` for the default model; a custom model without hypotheses tests each of
     its paths.  Raises :class:`~ukur.errors.DataError` when fewer than 10 customers have every indicator.
     """
-    syntax = model if model is not None else default_model(list(rows.columns))
+    answered = [c for c in rows.columns if rows[c].notna().any()]
+    syntax = model if model is not None else default_model(answered)
     hyp_lines = [ln for ln in syntax.splitlines() if _is_hypothesis(ln)]
     body = "\n".join(ln for ln in syntax.splitlines() if not _is_hypothesis(ln))
     parsed = parse_model(body, source="model")
