@@ -19,11 +19,11 @@ import pandas as pd
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from ukur.errors import UkurError
 from ukur.sla import Compliance, evaluate
 from ukur.sla.windows import parse_period
+from ukur.store import evaluation_cache
 from ukur.store.access import Viewer
-from ukur.store.agreements import get_agreement, validate_agreement
+from ukur.store.agreements import get_agreement
 from ukur.store.compliance import claims_frame, status_frames
 from ukur.store.models_sla import Record, RecordStream
 
@@ -40,9 +40,7 @@ def evaluate_by_period(
 ) -> Iterator[tuple[str, Compliance]]:
     """``(period, Compliance)`` for each period, reading only that period's records of each stream."""
     agreement = get_agreement(session, viewer, agreement_id)
-    if not agreement.versions:
-        raise UkurError(f"agreement {agreement.slug} has no version", field="agreement")
-    loaded = validate_agreement(session, agreement.versions[-1].yaml_text, f"{agreement.slug}.yaml")
+    loaded = evaluation_cache.loaded_version(session, agreement).agreement  # validated once per version
     owner = agreement.customer_org_id or agreement.provider_org_id
     fields: dict[str, set[str]] = {}
     for objective in loaded.objectives:

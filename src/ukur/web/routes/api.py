@@ -13,6 +13,7 @@ from fastapi import APIRouter, Body, Query, Request, Response
 
 from ukur.errors import DataError
 from ukur.jobs.base import JobStatus
+from ukur.sla import Compliance
 from ukur.sla.compliance import frame_records
 from ukur.store import accounts, agreements, claims, compliance, pls, records
 from ukur.store import jobs as job_rows
@@ -92,6 +93,18 @@ def sign_version(
     return SignatureOut.model_validate(signature)
 
 
+def computed_evaluation(
+    cached: compliance.CachedEvaluation, agreement_id: int, response: Response
+) -> Compliance:
+    """The result of :func:`ukur.store.compliance.cached_evaluation` (which always evaluates when nothing
+    fresh is cached), with its time in the ``X-Ukur-Computed-At`` header.  Checked explicitly, not by
+    ``assert``, so the check survives ``python -O``."""
+    if cached.result is None or cached.computed_at is None:
+        raise RuntimeError(f"the evaluation cache returned no result for agreement {agreement_id}")
+    response.headers["X-Ukur-Computed-At"] = cached.computed_at.isoformat()
+    return cached.result
+
+
 @router.get("/agreements/{agreement_id}/evaluation", tags=["agreements"])
 def evaluation(
     agreement_id: int,
@@ -113,9 +126,7 @@ def evaluation(
         cached = compliance.cached_evaluation(
             db, viewer, agreement_id, period=period, max_age=state(request).settings.evaluation_max_age
         )
-        assert cached.result is not None and cached.computed_at is not None
-        result = cached.result
-        response.headers["X-Ukur-Computed-At"] = cached.computed_at.isoformat()
+        result = computed_evaluation(cached, agreement_id, response)
     document = result.to_dict()
     if not include_records:
         document["records"] = []
@@ -131,9 +142,7 @@ def agreement_status(
     cached = compliance.cached_evaluation(
         db, viewer, agreement_id, max_age=state(request).settings.evaluation_max_age
     )
-    assert cached.result is not None and cached.computed_at is not None
-    response.headers["X-Ukur-Computed-At"] = cached.computed_at.isoformat()
-    result = cached.result
+    result = computed_evaluation(cached, agreement_id, response)
     windows = [w for w in frame_records(result.windows) if w.get("total")]
     if not windows:
         return {"window": None, "ok": None, "failing": [], "credit": 0.0}
