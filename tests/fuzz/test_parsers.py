@@ -3,20 +3,24 @@
 Property: whatever the text or bytes, a parser either returns its object or raises a
 :class:`ukur.errors.UkurError` that says where the problem is (a line, or a field/column name) —
 never another exception.  Inputs are random text and random mutations (deletions, insertions,
-replacements, duplicated lines) of the valid example files.  ``derandomize=True`` makes every run
+replacements, duplicated lines) of the valid example files; for XLSX also damage inside one part of a
+still-valid zip (the sheet, shared strings, workbook XML) and valid workbooks with any cell values
+(text, numbers, booleans, dates, times, formulas, gaps).  ``derandomize=True`` makes every run
 draw the same examples (CI stability); the example counts keep the whole module under about a minute.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import warnings
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import sla_yaml
@@ -88,8 +92,8 @@ def mutated(seeds: list[str]) -> st.SearchStrategy[str]:
     return build()
 
 
-# Errors about the file as a whole: their position is the file itself (``source``).
-WHOLE_FILE = ("the file is empty", "unsupported file type", "not a readable XLSX workbook")
+# Errors about the file (or its sheet) as a whole: their position is the file itself (``source``).
+WHOLE_FILE = ("the file is empty", "unsupported file type", "not a readable XLSX workbook", "sheet '")
 
 
 def check(parse: Callable[[], object], *, whole_file: tuple[str, ...] = ()) -> None:
@@ -175,6 +179,83 @@ def test_table_reader_never_crashes_on_damaged_xlsx(data: bytes) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         check(lambda: parse_table(data, name="upload.xlsx"), whole_file=WHOLE_FILE)
+
+
+def rezipped(data: bytes, member: str, content: bytes) -> bytes:
+    """The XLSX (zip) ``data`` with ``member`` replaced by ``content``; the zip itself stays valid."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
+        for info in source.infolist():
+            copy.writestr(info.filename, content if info.filename == member else source.read(info.filename))
+    return out.getvalue()
+
+
+XLSX_MEMBERS = sorted(zipfile.ZipFile(io.BytesIO(XLSX)).namelist())
+
+
+@st.composite
+def damaged_xlsx_parts(draw: Callable[..., Any]) -> bytes:
+    """A readable zip whose worksheet, shared strings, workbook or content-type XML is damaged.
+
+    Random bytes flipped in the zip itself mostly stop at the zip layer ("not a readable XLSX workbook");
+    damage inside one member reaches openpyxl's XML parsing, which runs lazily while rows are read.
+    """
+    member = draw(st.sampled_from(XLSX_MEMBERS))
+    with zipfile.ZipFile(io.BytesIO(XLSX)) as book:
+        original = book.read(member)
+    return rezipped(XLSX, member, draw(mutated_bytes([original])))
+
+
+@settings(FUZZ, max_examples=200)
+@given(damaged_xlsx_parts())
+def test_table_reader_never_crashes_on_damaged_xlsx_xml(data: bytes) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        check(lambda: parse_table(data, name="upload.xlsx"), whole_file=WHOLE_FILE)
+
+
+CELL = st.one_of(
+    st.none(),
+    st.text(max_size=12),
+    st.sampled_from(
+        ["", " ", "NA", "-", "1,5", "1.5e3", "TRUE", "=1+1", "#N/A", "2026-01-05 08:00", "1e400"]
+    ),
+    st.integers(-(2**70), 2**70),
+    st.floats(allow_nan=True, allow_infinity=False),
+    st.booleans(),
+    st.datetimes(min_value=dt.datetime(1900, 3, 1), max_value=dt.datetime(9999, 1, 1)),
+    st.dates(min_value=dt.date(1900, 3, 1)),
+    st.times(),
+)
+
+
+def workbook(rows: list[list[object]]) -> bytes | None:
+    """An XLSX holding ``rows`` on its first sheet, or None when openpyxl refuses a value when writing."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    try:
+        for row in rows:
+            sheet.append(row)
+        out = io.BytesIO()
+        book.save(out)
+    except (ValueError, TypeError, openpyxl.utils.exceptions.IllegalCharacterError):
+        return None  # e.g. control characters or integers beyond what Excel stores: not a real upload
+    return out.getvalue()
+
+
+@settings(FUZZ, max_examples=150)
+@given(st.lists(st.lists(CELL, max_size=5), max_size=6))
+def test_table_reader_never_crashes_on_any_cell_values(rows: list[list[object]]) -> None:
+    """Valid workbooks with any header and cells: text, numbers, booleans, dates, times, formulas, gaps."""
+    data = workbook(rows)
+    assume(data is not None)
+    assert data is not None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        check(lambda: parse_table(data, name="cells.xlsx"), whole_file=WHOLE_FILE)
 
 
 @pytest.mark.parametrize("seed", range(len(CSV_FILES)))

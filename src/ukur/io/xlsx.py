@@ -64,12 +64,19 @@ def parse_xlsx(
             listed = ", ".join(f"'{n}'" for n in names)
             raise DataError(f"no sheet named '{sheet}' (sheets: {listed})", source=source, field=sheet)
         ws = book[chosen]
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            raw = [
-                (number, [_cell(v) for v in row])
-                for number, row in enumerate(ws.iter_rows(min_row=1, values_only=True), start=1)
-            ]
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                raw = [
+                    (number, [_cell(v) for v in row])
+                    for number, row in enumerate(ws.iter_rows(min_row=1, values_only=True), start=1)
+                ]
+        except Exception as exc:  # read-only mode parses the sheet's XML only now: a damaged sheet fails here
+            raise DataError(
+                f"not a readable XLSX workbook: sheet '{chosen}' is damaged ({type(exc).__name__})",
+                source=source,
+                field=chosen,
+            ) from None
     finally:
         book.close()
     filled = [
