@@ -59,3 +59,59 @@ def test_customer_answers_on_a_phone_and_the_success_page_shows_it(browser, site
     row = phone.locator("table.answers tr", has_text="Kurirnya ramah").inner_text().split("\t")
     assert [cell.strip() for cell in row[2:5]] == ["4", "5", "8"]
     context.close()
+
+
+@pytest.fixture(scope="module")
+def survey_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int, str]]:
+    from tests.web.test_feedback_survey import SERVICE
+    from ukur.store import SYSTEM, make_engine, make_session_factory, surveys
+    from ukur.store import feedback as store
+    from ukur.store.engine import transaction
+
+    world = seed(f"sqlite:///{tmp_path_factory.mktemp('feedback_survey') / 'ukur.db'}")
+    stock(world)
+    engine = make_engine(world.url)
+    with transaction(make_session_factory(engine)) as s:
+        survey = surveys.create_survey(s, SYSTEM, SERVICE)
+        token = store.create_link(
+            s, SYSTEM, world.agreement_a, record_id="S3", survey_id=survey.id, answer_map={"csat": "sat1"}
+        )[1]
+    engine.dispose()
+    with serve(create_app(Settings(database_url=world.url))) as url:
+        yield url, world.agreement_a, token
+
+
+def test_customer_answers_a_survey_questionnaire_link_on_a_phone(browser, survey_site):
+    url, agreement, token = survey_site
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="en-US"
+    )
+    phone = context.new_page()
+    phone.set_default_timeout(15_000)
+    phone.goto(f"{url}/f/{token}")
+    main = phone.locator("main").inner_text()
+    assert "I agree my answers improve the service." in main and "I am satisfied with this delivery" in main
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling
+    phone.fill("input[name='a.rec']", "8")
+    phone.locator("label.likert-option:has(input[name='a.sat1'][value='5'])").click()
+    phone.locator("label.likert-option:has(input[name='a.sat2'][value='1'])").click()
+    phone.locator("label.likert-option:has(input[name='a.loy1'][value='4'])").click()
+    phone.fill("textarea[name=comment]", "Survei di ponsel")
+    phone.click("button[type=submit]")  # consent not ticked yet: the form comes back and says so
+    assert "Please tick the box" in phone.locator("main").inner_text()
+    phone.locator("input[name=agree]").check()
+    phone.click("button[type=submit]")
+    phone.wait_for_url(f"{url}/f/thanks")
+    phone.goto(f"{url}/f/{token}")
+    assert "already been answered" in phone.locator("h1").inner_text()
+    phone.goto(f"{url}/signin")
+    phone.fill("input[name=email]", "customer@example.com")
+    phone.fill("input[name=password]", PASSWORD)
+    phone.click("button[type=submit]")
+    phone.wait_for_url(f"{url}/")
+    phone.goto(f"{url}/agreements/{agreement}/success")
+    row = phone.locator("table.answers tr", has_text="Survei di ponsel").inner_text().split("\t")
+    assert [cell.strip() for cell in row[1:3]] == ["S3", "5"]  # record and CSAT (sat1)
+    assert "binomial test" in phone.locator("p.at-risk-rule").inner_text()  # the at-risk rule is stated
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()
