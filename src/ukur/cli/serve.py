@@ -1,9 +1,15 @@
-"""``ukur serve``: run the web application (``--demo``: create, migrate and fill a fresh database first)."""
+"""``ukur serve``: run the web application (``--demo``: create, migrate and fill a fresh database first).
+
+With ``--workers N`` every log line carries the ``pid`` of the process that wrote it, so a request can be
+traced to the web process that served it.
+"""
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
+from typing import Any
 
 import typer
 
@@ -48,8 +54,18 @@ def serve(
             typer.echo("Demo accounts (passwords are shown only now):")
             for email, role, password in result.accounts:
                 typer.echo(f"  {role:<10} {email:<28} {password}")
-    app = create_app(settings)
+    target: Any = "ukur.cli.serve:app_from_environment"  # uvicorn imports it in each web process
+    if workers == 1:
+        target = create_app(settings)
+    else:  # the web processes build their own apps; this one only checks the schema (and holds no pool)
+        engine = make_engine(settings.database_url)
+        try:
+            migrate.check(engine)
+        finally:
+            engine.dispose()
     configure_logging(settings.log_level)
+    if workers > 1:
+        name_the_process_in_logs()
     typer.echo(f"ukur is serving on http://{settings.host}:{settings.port}/ (Ctrl+C stops it)")
     sys.stdout.flush()  # the passwords above must reach a log file before the server's own lines
     if workers > 1:  # uvicorn starts each process from an import string; flags travel in the environment
@@ -59,7 +75,7 @@ def serve(
             UKUR_SECRET_KEY=settings.signing_key,
         )
     uvicorn.run(
-        app if workers == 1 else "ukur.cli.serve:app_from_environment",
+        target,
         factory=workers > 1,
         workers=workers,
         timeout_worker_healthcheck=120,  # a new process imports numpy, scipy and the app first
@@ -79,4 +95,22 @@ def app_from_environment() -> object:
 
     settings = load_settings()
     configure_logging(settings.log_level)
+    name_the_process_in_logs()
     return create_app(settings)
+
+
+class _ProcessId(logging.Filter):
+    """Adds ``pid`` to the fields of every record (the JSON formatter writes them into the line)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        fields = getattr(record, "fields", None)
+        record.fields = {**fields, "pid": os.getpid()} if isinstance(fields, dict) else {"pid": os.getpid()}
+        return True
+
+
+def name_the_process_in_logs() -> None:
+    """Make the log lines of this process (ukur's and uvicorn's) say which process wrote them."""
+    for name in ("ukur", "uvicorn", "uvicorn.error"):
+        for handler in logging.getLogger(name).handlers:
+            if not any(isinstance(f, _ProcessId) for f in handler.filters):
+                handler.addFilter(_ProcessId())
