@@ -17,7 +17,7 @@ from fastapi.responses import RedirectResponse, Response
 from ukur.errors import DataError, UkurError
 from ukur.io import parse_table
 from ukur.jobs.evaluation_refresh import KIND as REFRESH
-from ukur.jobs.evaluation_refresh import start_once
+from ukur.jobs.evaluation_refresh import recent_failure, start_once
 from ukur.sla import Compliance
 from ukur.sla.compliance import frame_records
 from ukur.store import accounts, agreements, claims, compliance, records
@@ -132,13 +132,17 @@ def agreement_page(
         if shown_result.result is not None:
             summary = compliance_summary(shown_result.result)
         computed_at, refreshing = shown_result.computed_at, shown_result.refreshing
-        if refreshing:
+        refresh = {"agreement_id": agreement_id, "period": period or ""}
+        failed = recent_failure(db, REFRESH, refresh, settings.evaluation_max_age) if refreshing else None
+        if failed is not None:  # show the error; starting the same job again would reload for ever
+            summary_error, refreshing = str(failed.get("message") or "the evaluation failed"), False
+        elif refreshing:
             job_id = start_once(
                 state(request).queue,
                 db,
                 REFRESH,
-                {"agreement_id": agreement_id, "period": period or ""},
-                {"agreement_id": agreement_id, "period": period or "", "user_id": viewer.user_id},
+                refresh,
+                {**refresh, "user_id": viewer.user_id},
                 viewer.user_id,
             )
     except (NotFoundError, PermissionDenied):

@@ -70,7 +70,8 @@ def success_page(request: Request, agreement_id: int, db: SessionDep, viewer: Vi
         elif plan.record_count(db) <= INLINE_RECORDS:
             view, computed_at = compute_and_store(db, viewer, plan)
         else:
-            match = {"agreement_id": agreement_id, "user_id": viewer.user_id, **plan.options}
+            # the key: a failure is shown until the data, version or options change, then retried
+            match = {"agreement_id": agreement_id, "user_id": viewer.user_id, "key": plan.key, **plan.options}
             failed = recent_failure(db, KIND, match, settings.evaluation_max_age)
             if failed is not None:
                 raise UkurError(str(failed.get("message") or "the computation failed"))
