@@ -155,3 +155,26 @@ def test_a_complaints_stream_is_measured_on_the_page_and_in_the_api(as_role, ans
 def test_without_a_complaints_stream_there_are_no_complaint_figures(as_role, answered):
     body = as_role("staff").get(f"/api/v1/agreements/{answered.agreement_a}/success").json()
     assert body["complaints"] is None
+
+
+def test_complaints_uploaded_as_a_csv_file_reach_the_success_figures(as_role, answered):
+    from tests.web.conftest import csrf_of
+
+    staff = as_role("staff")
+    csv_text = (
+        "id,record_id,received_at,acknowledged_at,resolved_at\n"
+        "C9,S2,2026-03-02 10:00,2026-03-02 11:00,\n"  # acknowledged after 1 h, still open
+    )
+    csrf = csrf_of(staff, f"/agreements/{answered.agreement_a}")
+    stored = staff.post(
+        f"/agreements/{answered.agreement_a}/records",
+        data={"csrf_token": csrf, "stream": "complaints", "csv_text": csv_text, "confirm": "1"},
+        follow_redirects=False,
+    )
+    assert stored.status_code == 303, stored.text
+    summary = staff.get(f"/api/v1/agreements/{answered.agreement_a}/success").json()["complaints"]["summary"]
+    steps = {row["step"]: row for row in summary}
+    assert steps["acknowledge"]["total"] == 1 and steps["acknowledge"]["median_seconds"] == pytest.approx(
+        3600
+    )
+    assert steps["resolve"]["median_seconds"] is None  # not resolved yet: no finished time
