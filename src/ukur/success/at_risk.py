@@ -33,7 +33,7 @@ A customer is at risk when either holds; ``reasons`` lists which (``falling_sati
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,6 +42,8 @@ import pandas as pd
 from scipy import stats
 
 from ukur.errors import DataError
+from ukur.sla import Agreement
+from ukur.sla.agreement import ObjectiveKind
 from ukur.sla.compliance import frame_records
 
 __all__ = ["AT_RISK_COLUMNS", "AtRisk", "AtRiskRule", "at_risk"]
@@ -116,7 +118,7 @@ class AtRiskRule:
         )
 
 
-def allowed_shares(agreements: Any) -> dict[str, float]:
+def allowed_shares(agreements: Iterable[Agreement]) -> dict[str, float]:
     """Per agreement id, the share of records its goals let breach: ``1 − the strictest per-record goal``.
 
     Per-record objectives are those that are not ``availability`` (an outage is not a customer's record);
@@ -124,7 +126,7 @@ def allowed_shares(agreements: Any) -> dict[str, float]:
     """
     out: dict[str, float] = {}
     for agreement in agreements:
-        goals = [o.goal for o in agreement.objectives if getattr(o.kind, "value", o.kind) != "availability"]
+        goals = [o.goal for o in agreement.objectives if o.kind is not ObjectiveKind.AVAILABILITY]
         goals = goals or [o.goal for o in agreement.objectives]
         out[agreement.id] = float(1 - max(goals)) if goals else 0.0
     return out
