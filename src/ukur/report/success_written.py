@@ -149,14 +149,16 @@ def _risk_text(s: Success, lg: Lang) -> str:
         tail = f" ({names})" if len(risky) else ""
         return (
             f"At risk: {len(risky)} of {len(t)} customers{tail} — CSAT down by at least "
-            f"{lg.num(s.at_risk.rule.drop, 1)} point or {s.at_risk.rule.breaches}+ breaches in "
+            f"{lg.num(s.at_risk.rule.drop, 1)} point or {s.at_risk.rule.breaches}+ breaches above the share "
+            f"the goal allows, each beyond chance (p ≤ {lg.num(s.at_risk.rule.level, 2)}), in "
             f"{s.at_risk.recent[0]}–{s.at_risk.recent[1]}."
         )
     tail = f" ({names})" if len(risky) else ""
     return (
         f"Berisiko: {len(risky)} dari {len(t)} pelanggan{tail} — CSAT turun sedikitnya "
-        f"{lg.num(s.at_risk.rule.drop, 1)} poin atau {s.at_risk.rule.breaches}+ pelanggaran pada "
-        f"{s.at_risk.recent[0]}–{s.at_risk.recent[1]}."
+        f"{lg.num(s.at_risk.rule.drop, 1)} poin atau {s.at_risk.rule.breaches}+ pelanggaran melebihi bagian "
+        f"yang diizinkan sasaran, masing-masing di luar kebetulan (p ≤ {lg.num(s.at_risk.rule.level, 2)}), "
+        f"pada {s.at_risk.recent[0]}–{s.at_risk.recent[1]}."
     )
 
 
