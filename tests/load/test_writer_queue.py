@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
@@ -126,3 +127,22 @@ def test_token_use_is_recorded_at_most_once_a_minute(sessions: SessionFactory) -
     with transaction(sessions) as s:
         accounts.user_by_token(s, token)
         assert s.get_one(ApiToken, token_id).last_used_at > first
+
+
+def test_a_transaction_begun_by_a_savepoint_queues_its_writes(tmp_path: Path) -> None:
+    path = tmp_path / "w.db"
+    first = sqlite3.connect(path, factory=QueuedSQLiteConnection, check_same_thread=False, timeout=0.3)
+    second = sqlite3.connect(path, factory=QueuedSQLiteConnection, check_same_thread=False, timeout=0.3)
+    first.execute("CREATE TABLE t (x INTEGER)")
+    first.commit()
+    first.execute("SAVEPOINT s")  # starts the transaction; the write below must not pass the queue
+    first.execute("INSERT INTO t VALUES (1)")
+    with pytest.raises(sqlite3.OperationalError, match="behind other writers of this process"):
+        second.execute("INSERT INTO t VALUES (2)")
+    first.execute("RELEASE s")
+    first.commit()
+    second.execute("INSERT INTO t VALUES (2)")
+    second.commit()
+    assert [row[0] for row in second.execute("SELECT x FROM t ORDER BY x")] == [1, 2]
+    first.close()
+    second.close()

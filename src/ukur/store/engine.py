@@ -39,7 +39,9 @@ the heartbeat.  A request holds its connection until its commit, which comes aft
 thread to serialise its response: with fewer connections than threads, threads waiting for a connection
 held every thread and the requests holding connections stalled until the pool timeout."""
 
-_WRITE_STATEMENTS = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER")
+_WRITE_STATEMENTS = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER", "SAVEPOINT")
+"""Statements that join the writer queue (by their first word).  A SAVEPOINT outside a transaction
+starts one, and the writes inside it would otherwise pass the queue; it is nearly always taken to write."""
 
 
 class WriterQueue:
@@ -118,7 +120,7 @@ class _QueuedCursor(sqlite3.Cursor):
 
     def _before(self, sql: str) -> None:
         connection = self.connection
-        if isinstance(connection, QueuedSQLiteConnection) and sql.lstrip()[:7].upper().startswith(
+        if isinstance(connection, QueuedSQLiteConnection) and sql.lstrip()[:9].upper().startswith(
             _WRITE_STATEMENTS
         ):
             connection.wait_for_turn()
@@ -148,6 +150,12 @@ class QueuedSQLiteConnection(sqlite3.Connection):
 
     def cursor(self, factory: Any = None) -> Any:
         return super().cursor(factory or _QueuedCursor)
+
+    def execute(self, sql: str, parameters: Any = (), /) -> Any:  # the C version skips cursor() above
+        return self.cursor().execute(sql, parameters)
+
+    def executemany(self, sql: str, seq_of_parameters: Any, /) -> Any:
+        return self.cursor().executemany(sql, seq_of_parameters)
 
     def commit(self) -> None:
         try:
