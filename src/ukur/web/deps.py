@@ -10,7 +10,9 @@ How a route looks::
         return render(request, "thing.html", thing=thing)
 
 ``SessionDep`` is one transaction per request: committed when the route returns, rolled back when it
-raises.  A route that catches a :class:`~ukur.errors.UkurError` to show it next to a form calls
+raises (the signed-in user is looked up in a short read-only transaction before it, so no connection is
+held while the route waits for a thread; on SQLite, unsafe requests also wait for a writer place first,
+see :func:`_writer_slot`).  A route that catches a :class:`~ukur.errors.UkurError` to show it next to a form calls
 ``db.rollback()`` first.  ``ViewerDep`` is the access-control subject handed to every repository call;
 repositories apply the organisation filter, so routes never filter by hand.
 """
