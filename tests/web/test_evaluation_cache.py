@@ -213,3 +213,24 @@ def test_the_agreement_page_from_a_cache_hit_equals_the_page_from_the_evaluation
                 # the parent and the internal agreement read the provider's streams, which the demo leaves empty
                 assert ('id="compliance"' in computed.text) is (slug in ("kilat-gold", "kilat-bisnis")), slug
                 assert mask(hit.text) == mask(computed.text), f"{slug}{query}: the cached page differs"
+
+
+def test_the_success_page_lists_the_newest_answers_the_viewer_may_see(demo_sessions, stocked, sessions):
+    from ukur.store import feedback
+    from ukur.web.routes.success import RECENT_ANSWERS, recent_answers
+
+    bisnis = ids_by_slug(demo_sessions)["kilat-bisnis"]
+    with transaction(demo_sessions) as s:
+        every = feedback.list_answers(s, SYSTEM, bisnis)
+        assert len(every) > RECENT_ANSWERS
+        newest = recent_answers(s, SYSTEM, bisnis)
+        assert [a.id for a in newest] == [a.id for a in reversed(every[-RECENT_ANSWERS:])]
+    # a customer sees only its own organisation's answers about the agreement, the provider every one
+    with transaction(sessions) as s:
+        for org, csat in ((stocked.org_a, "5"), (stocked.org_b, "1"), (stocked.org_a, "4")):
+            token = feedback.create_link(s, SYSTEM, stocked.agreement_a, customer_org_id=org)[1]
+            feedback.submit_answer(s, token, {"csat": csat})
+    customer_a = Viewer(user_id=None, role="customer", organisation_id=stocked.org_a)
+    with transaction(sessions) as s:
+        assert [a.csat for a in recent_answers(s, customer_a, stocked.agreement_a)] == [4, 5]
+        assert [a.csat for a in recent_answers(s, SYSTEM, stocked.agreement_a)] == [4, 1, 5]
