@@ -369,18 +369,20 @@ def import_answers(
     return len(rows)
 
 
-def list_answers(session: Session, viewer: Viewer, agreement_id: int) -> list[FeedbackAnswer]:
-    """The answers about a visible agreement that ``viewer`` may see, oldest first."""
+def list_answers(
+    session: Session, viewer: Viewer, agreement_id: int, *, newest: int | None = None
+) -> list[FeedbackAnswer]:
+    """The answers about a visible agreement that ``viewer`` may see, oldest first; with ``newest`` only
+    that many of the most recent ones, newest first (a page needs 20, not the thousands stored)."""
     get_agreement(session, viewer, agreement_id)
-    query = (
-        select(FeedbackAnswer)
-        .where(
-            FeedbackAnswer.agreement_id == agreement_id,
-            org_filter(viewer, FeedbackAnswer.customer_org_id),
-        )
-        .order_by(FeedbackAnswer.submitted_at, FeedbackAnswer.id)
+    query = select(FeedbackAnswer).where(
+        FeedbackAnswer.agreement_id == agreement_id,
+        org_filter(viewer, FeedbackAnswer.customer_org_id),
     )
-    return list(session.scalars(query))
+    if newest is None:
+        return list(session.scalars(query.order_by(FeedbackAnswer.submitted_at, FeedbackAnswer.id)))
+    latest = query.order_by(FeedbackAnswer.submitted_at.desc(), FeedbackAnswer.id.desc()).limit(newest)
+    return list(session.scalars(latest))
 
 
 def answer_dict(answer: FeedbackAnswer) -> dict[str, Any]:

@@ -24,13 +24,11 @@ from typing import Any
 import numpy as np
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
-from sqlalchemy import select
 
 from ukur.errors import UkurError
 from ukur.jobs.evaluation_refresh import recent_failure, start_once
 from ukur.jobs.success_view import KIND, SAMPLES, compute_and_store, success_plan, trend_svg
-from ukur.store import agreements
-from ukur.store.access import org_filter
+from ukur.store import agreements, feedback
 from ukur.store.models_feedback import FeedbackAnswer
 from ukur.web.deps import CsrfProtected, SessionDep, ViewerDep, language, render, state
 from ukur.web.routes.api import ERRORS
@@ -89,19 +87,8 @@ def success_page(request: Request, agreement_id: int, db: SessionDep, viewer: Vi
 
 def recent_answers(db: SessionDep, viewer: ViewerDep, agreement_id: int) -> list[FeedbackAnswer]:
     """The newest :data:`RECENT_ANSWERS` answers the viewer may see about the (visible) agreement, newest
-    first: the same answers as the tail of ``feedback.list_answers``, without loading every answer (the
-    demo's 5,369 took most of a cached page view)."""
-    return list(
-        db.scalars(
-            select(FeedbackAnswer)
-            .where(
-                FeedbackAnswer.agreement_id == agreement_id,
-                org_filter(viewer, FeedbackAnswer.customer_org_id),
-            )
-            .order_by(FeedbackAnswer.submitted_at.desc(), FeedbackAnswer.id.desc())
-            .limit(RECENT_ANSWERS)
-        )
-    )
+    first, without loading every answer (the demo's 5,369 took most of a cached page view)."""
+    return feedback.list_answers(db, viewer, agreement_id, newest=RECENT_ANSWERS)
 
 
 def _fmt(value: Any, digits: int = 2) -> str:
