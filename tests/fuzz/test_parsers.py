@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import warnings
 import zipfile
 from collections.abc import Callable
@@ -258,9 +259,37 @@ def test_table_reader_never_crashes_on_any_cell_values(rows: list[list[object]])
         check(lambda: parse_table(data, name="cells.xlsx"), whole_file=WHOLE_FILE)
 
 
+JSON_FILES = [
+    b'[{"id": "K1", "picked_up_at": "2026-01-05T08:00:00+07:00", "score": 4}, {"id": "K2", "score": null}]',
+    b'[{"id": "K1", "n": 1.5, "ok": true, "note": "a,b"}]',
+    b'{"id": "K1", "n": 1}\n{"id": "K2", "n": 2}\n',
+]
+JSON_VALUE = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@FUZZ
+@given(
+    st.one_of(
+        mutated_bytes(JSON_FILES),
+        JSON_VALUE.map(lambda value: json.dumps(value).encode()),
+        st.lists(JSON_VALUE, max_size=4).map(lambda rows: "\n".join(map(json.dumps, rows)).encode()),
+    ),
+    st.sampled_from(["records.json", "records.jsonl"]),
+)
+def test_json_records_reader_never_crashes(data: bytes, name: str) -> None:
+    """JSON (an array of objects) and JSON Lines records: mutated seeds and any JSON values."""
+    check(lambda: parse_table(data, name=name), whole_file=WHOLE_FILE)
+
+
 @pytest.mark.parametrize("seed", range(len(CSV_FILES)))
 def test_the_unmutated_seeds_parse(seed: int) -> None:
     """The seeds are valid, so the mutations start from something the reader accepts."""
     assert len(parse_table(CSV_FILES[seed], name="seed.csv").columns) >= 2
     assert parse_model(MODELS[0]) is not None and load_agreement(AGREEMENTS[0]) is not None
     assert parse_questionnaire(QUESTIONNAIRES[0]) is not None and len(parse_table(XLSX, name="x.xlsx")) == 5
+    assert len(parse_table(JSON_FILES[0], name="r.json")) == 2
+    assert len(parse_table(JSON_FILES[2], name="r.jsonl")) == 2
