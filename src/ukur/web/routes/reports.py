@@ -1,8 +1,7 @@
 """Report downloads: a PLS run's report (HTML, XLSX, DOCX) and an agreement's monthly SLA report (HTML, XLSX, PDF).
 
-Both are made while the request waits, not as background jobs, because neither repeats slow work and a
-job would need somewhere to keep the file (a table of blobs and a migration) for a download the person is
-waiting for anyway:
+Both are made while the request waits (the direct downloads) because neither repeats slow work; the
+slowest formats can also be made by a background job (see "In the background" below):
 
 * **PLS** — the run's model is estimated again on the run's own data set (one PLS estimation: 0.05 s for
   the demo study) and must reproduce the stored results JSON (within 1e-9), else the download is refused
