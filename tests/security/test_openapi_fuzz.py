@@ -200,3 +200,19 @@ def test_a_negative_success_seed_is_a_422_not_a_crash(target: Target) -> None:
         response = client.get(url, headers={"Authorization": f"Bearer {target.tokens['staff']}"})
     assert response.status_code == 422, response.text
     assert response.json()["field"] == "seed"
+
+
+def test_a_nul_character_in_text_is_stored_or_a_422_never_a_crash(target: Target) -> None:
+    """PostgreSQL refuses NUL characters in text columns (psycopg's DataError, once a 500); SQLite stores them."""
+    url = f"/api/v1/agreements/{target.world.base.agreement_a}/claims"
+    with asgi.get_client(target.schema.app) as client:
+        response = client.post(
+            url,
+            json={"kind": "late", "description": "a\x00b"},
+            headers={"Authorization": f"Bearer {target.world.token}"},
+        )
+    if target.world.base.url.startswith("postgresql"):
+        assert response.status_code == 422, response.text
+        assert response.json()["error"] == "ValidationError"
+    else:
+        assert response.status_code == 201, response.text
