@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ukur.errors import DataError, UkurError
@@ -67,14 +68,23 @@ def stream_for(session: Session, viewer: Viewer, organisation_id: int, name: str
     org = session.get(Organisation, organisation_id)
     if org is None:
         raise not_found("organisation", organisation_id)
-    stream = session.scalar(
-        select(RecordStream).where(RecordStream.organisation_id == organisation_id, RecordStream.name == name)
+    query = select(RecordStream).where(
+        RecordStream.organisation_id == organisation_id, RecordStream.name == name
     )
-    if stream is None:
-        stream = RecordStream(organisation_id=organisation_id, name=name)
-        session.add(stream)
-        session.flush()
-        audit.log(session, viewer, "create", "record_stream", stream.id, name=name, organisation_id=org.id)
+    stream = session.scalar(query)
+    if stream is not None:
+        return stream
+    try:  # several uploads may create the same new stream at once: the loser reads the winner's
+        with session.begin_nested():
+            stream = RecordStream(organisation_id=organisation_id, name=name)
+            session.add(stream)
+            session.flush()
+    except IntegrityError:
+        existing = session.scalar(query)
+        if existing is None:
+            raise
+        return existing
+    audit.log(session, viewer, "create", "record_stream", stream.id, name=name, organisation_id=org.id)
     return stream
 
 
