@@ -1,4 +1,4 @@
-"""``python bench/records.py [--records N] [--skip-postgres]``: import and evaluation rates for big streams.
+"""``python bench/records.py [--records N] [--skip-sqlite | --skip-postgres]``: import and evaluation rates for big streams.
 
 Stages, each in its own process so that the peak resident memory printed is that stage's own:
 
@@ -126,7 +126,9 @@ def _child(stage: str, url: str, total: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=1_000_000)
-    parser.add_argument("--skip-postgres", action="store_true")
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--skip-postgres", action="store_true")
+    group.add_argument("--skip-sqlite", action="store_true", help="PostgreSQL import and evaluation only")
     parser.add_argument("--stage", help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -140,7 +142,8 @@ def main() -> None:
     results: list[tuple[str, dict]] = []
     with tempfile.TemporaryDirectory() as tmp:
         sqlite_url = f"sqlite:///{Path(tmp) / 'bench.db'}"
-        results.append(("sqlite import", _child("import", sqlite_url, args.records)))
+        if not args.skip_sqlite:
+            results.append(("sqlite import", _child("import", sqlite_url, args.records)))
         evaluate_url = sqlite_url
         if not args.skip_postgres:
             import psycopg

@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from tests.conftest import _new_schema
 from ukur.store import SYSTEM, accounts, records
 from ukur.store.copy_import import SQLITE_BATCH
 from ukur.store.engine import make_engine, make_session_factory, transaction
@@ -84,9 +85,14 @@ def test_an_import_rolled_back_with_its_transaction_leaves_nothing(sessions, org
         assert s.scalar(select(func.count(Record.id))) == 0
 
 
-@pytest.fixture(scope="module")
-def sqlite_sessions(tmp_path_factory):
-    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('prop') / 'prop.db'}")
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def module_sessions(request, tmp_path_factory):
+    """One migrated database per engine for all examples of the property test (a new stream each)."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('prop') / 'prop.db'}"
+    else:
+        url = _new_schema(request.getfixturevalue("postgres_database"))
+    engine = make_engine(url)
     upgrade(engine)
     sessions = make_session_factory(engine)
     with transaction(sessions) as s:
@@ -101,9 +107,9 @@ IDS = st.sets(st.integers(0, 3 * SQLITE_BATCH), max_size=2 * SQLITE_BATCH + 50)
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(first=IDS, second=IDS, value=st.integers())
-def test_counts_hold_across_batches_and_the_last_import_wins(sqlite_sessions, first, second, value):
+def test_counts_hold_across_batches_and_the_last_import_wins(module_sessions, first, second, value):
     name = f"s{next(STREAMS)}"
-    with transaction(sqlite_sessions) as s:
+    with transaction(module_sessions) as s:
         stream = records.stream_for(s, SYSTEM, 1, name)
         one = records.import_records(s, SYSTEM, stream, [{"id": i, "v": 0} for i in sorted(first)])
         two = records.import_records(s, SYSTEM, stream, [{"id": i, "v": value} for i in sorted(second)])

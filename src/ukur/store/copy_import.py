@@ -51,6 +51,11 @@ def copy_upsert_records(
 
     ``rows`` must already be validated (unique ids, JSON-able payloads), as
     :func:`ukur.store.records.validate_rows` returns them.
+
+    Which rows existed is read from the upsert itself: a row version the statement inserted has the
+    system column ``xmax = 0``, one that ``ON CONFLICT DO UPDATE`` wrote carries the updating
+    transaction's id.  A separate count joining the upload with the stream's records made PostgreSQL hash
+    the whole stream for every upload (1.3 s per upload at 3M records, growing with the stream).
     """
     raw = session.connection().connection.driver_connection
     if raw is None:  # pragma: no cover - a live connection always has its driver connection
@@ -66,17 +71,16 @@ def copy_upsert_records(
                 for ident, payload in rows[start : start + COPY_BATCH]:
                     copy.write_row((ident, dumps(payload)))
         cursor.execute(
-            f"SELECT count(*) FROM records r JOIN {TEMP} t ON r.record_id = t.record_id WHERE r.stream_id = %s",
-            (stream_id,),
-        )
-        found = cursor.fetchone()
-        cursor.execute(
+            "WITH upserted AS ("
             "INSERT INTO records (stream_id, record_id, payload, created_at, updated_at) "
             f"SELECT %s, t.record_id, t.payload::json, %s, %s FROM {TEMP} t "
             "ON CONFLICT (stream_id, record_id) DO UPDATE "
-            "SET payload = excluded.payload, updated_at = excluded.updated_at",
+            "SET payload = excluded.payload, updated_at = excluded.updated_at "
+            "RETURNING xmax = 0 AS inserted"
+            ") SELECT count(*) FILTER (WHERE NOT inserted) FROM upserted",
             (stream_id, now, now),
         )
+        found = cursor.fetchone()
         cursor.execute(f"TRUNCATE {TEMP}")
     return int(found[0]) if found else 0
 
