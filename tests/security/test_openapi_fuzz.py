@@ -209,7 +209,7 @@ def test_a_nul_character_in_text_is_stored_or_a_422_never_a_crash(target: Target
         response = client.post(
             url,
             json={"kind": "late", "description": "a\x00b"},
-            headers={"Authorization": f"Bearer {target.world.token}"},
+            headers={"Authorization": f"Bearer {target.tokens['customer']}"},
         )
     if target.world.base.url.startswith("postgresql"):
         assert response.status_code == 422, response.text
