@@ -260,10 +260,12 @@ def test_a_dead_workers_job_fails_with_the_reason_or_is_retried(
     reaper.start()  # the heartbeat of a web process: reaps expired leases
     try:
         worker_a, log_a = processes.start("worker-a", "worker")
+        _wait_ready(worker_a, log_a)
         retried = reaper.submit("pls.run", {"run_id": _new_run(study, 10_000)}, max_attempts=2)
         _kill_while_running(reaper, retried, worker_a, log_a)
         _wait_for(lambda: reaper.status(retried).state == "queued" and reaper.status(retried).attempts == 1)
         worker_b, log_b = processes.start("worker-b", "worker")
+        _wait_ready(worker_b, log_b)
         _wait_for(lambda: reaper.status(retried).done)
         done = reaper.status(retried)
         assert (done.state, done.attempts) == ("succeeded", 2), done
@@ -278,6 +280,16 @@ def test_a_dead_workers_job_fails_with_the_reason_or_is_retried(
         assert _executions([log_a, log_b])[0][retried] == 1  # worker a ran it once, then died
     finally:
         reaper.shutdown()
+
+
+def _wait_ready(worker: subprocess.Popen[bytes], log: Path) -> None:
+    """Wait until ``ukur worker`` says it waits for jobs: on a loaded 2-core machine its start (importing
+    the app) can take longer than the job timeouts below, which are about running jobs, not starting."""
+    deadline = time.monotonic() + 180
+    while "waiting for jobs" not in log.read_text(errors="replace"):
+        assert worker.poll() is None, log.read_text(errors="replace")
+        assert time.monotonic() < deadline, f"worker did not start: {log.read_text(errors='replace')}"
+        time.sleep(0.1)
 
 
 def _wait_for(condition, timeout: float = 120.0) -> None:  # type: ignore[no-untyped-def]
