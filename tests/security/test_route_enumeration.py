@@ -121,6 +121,11 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/agreements/{agreement_id}/changes/{change_id}/decision"): "doodhh",
     ("GET", "/api/v1/agreements/{agreement_id}/diff"): "dooohh",
     ("GET", "/agreements/{agreement_id}/report.{fmt}"): "dooohh",
+    ("POST", "/pls/{project_id}/runs/{run_id}/report.{fmt}/job"): "dodddo",
+    ("POST", "/agreements/{agreement_id}/report.{fmt}/job"): "dooohh",
+    # customer A's background report: its owner and the provider's staff see it
+    ("GET", "/reports/jobs/{job_id}"): "dooohh",
+    ("GET", "/reports/jobs/{job_id}/download"): "dooohh",
     # the guided new-agreement form: provider roles only
     ("GET", "/new-agreement"): "dooddd",
     ("POST", "/new-agreement"): "dooddd",
@@ -218,6 +223,13 @@ BODIES: dict[tuple[str, str], tuple[str, Any]] = {
     ("POST", "/f/{token}"): ("form", {"csat": "4"}),
     ("POST", "/agreements/{agreement_id}/feedback-links"): ("form", {}),
     ("POST", "/api/v1/agreements/{agreement_id}/feedback-links"): ("json", {}),
+    ("POST", "/agreements/{agreement_id}/report.{fmt}/job"): ("form", {"period": "2026-01"}),
+}
+
+# Routes whose path parameter stands for another seeded object than the one of that name elsewhere.
+OTHER_OBJECTS: dict[tuple[str, str], dict[str, str]] = {
+    ("GET", "/reports/jobs/{job_id}"): {"job_id": "report_job_id"},
+    ("GET", "/reports/jobs/{job_id}/download"): {"job_id": "report_job_id"},
 }
 
 QUERIES: dict[tuple[str, str], str] = {
@@ -251,6 +263,7 @@ def parameters(world: FullWorld) -> dict[str, Any]:
         "key": world.survey_key,  # a second survey: the walk makes invitations for the first
         "change_id": world.change_id,
         "token": world.feedback_token,
+        "report_job_id": world.report_job_id,
     }
 
 
@@ -326,6 +339,7 @@ def _placeholder(text: str, values: dict[str, Any]) -> str:
 
 def _request(client: TestClient, method: str, path: str, world: FullWorld, csrf: str) -> Any:
     values = parameters(world)
+    values.update({name: values[other] for name, other in OTHER_OBJECTS.get((method, path), {}).items()})
     url = path.format(**values) + QUERIES.get((method, path), "")
     if method == "GET":
         return client.get(url, follow_redirects=False)

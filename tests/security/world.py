@@ -33,7 +33,8 @@ MODEL = "A =~ a1 + a2\nB =~ b1 + b2\nB ~ A\n"
 @dataclass
 class FullWorld:
     """:class:`World` plus ids of a record, stream, claim, token, PLS project/dataset/run and job, and of a
-    survey (the researcher's, with one response), a change request and a feedback link of agreement A."""
+    survey (the researcher's, with one response), a change request and a feedback link of agreement A, and
+    a background report job of customer A (``report_job_id``)."""
 
     base: World
     stream_id: int
@@ -50,6 +51,7 @@ class FullWorld:
     response_id: int
     change_id: int
     feedback_token: str
+    report_job_id: int
 
 
 def seed_full(url: str) -> FullWorld:
@@ -88,6 +90,12 @@ def seed_full(url: str) -> FullWorld:
         )
         staff = Viewer.of(s.get_one(User, base.users["staff"]))
         _, feedback_token = feedback.create_link(s, staff, base.agreement_a)
+        report_job = jobs.create_job(
+            s,
+            customer,
+            "report.render",
+            {"report": "sla", "agreement_id": base.agreement_a, "format": "html", "period": "2026-01"},
+        )
         full = FullWorld(
             base,
             stream.id,
@@ -104,6 +112,7 @@ def seed_full(url: str) -> FullWorld:
             response.id,
             change.id,
             feedback_token,
+            report_job.id,
         )
     engine.dispose()
     return full
