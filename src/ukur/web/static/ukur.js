@@ -48,7 +48,20 @@
         el.appendChild(badge);
       });
   }
+  // A form with data-copy-from="ID" takes, when submitted, the current values of form ID's fields that it
+  // has hidden inputs for (a POST form beside a GET form, so the CSRF token never lands in a URL).
+  function copyOnSubmit(form) {
+    form.addEventListener("submit", function () {
+      var source = document.getElementById(form.getAttribute("data-copy-from"));
+      if (!source) { return; }
+      Array.prototype.forEach.call(form.querySelectorAll("input[type=hidden]"), function (input) {
+        var field = source.elements.namedItem(input.name);
+        if (field && "value" in field) { input.value = field.value; }
+      });
+    });
+  }
   document.addEventListener("DOMContentLoaded", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("form[data-copy-from]"), copyOnSubmit);
     Array.prototype.forEach.call(document.querySelectorAll("[data-job]"), poll);
     Array.prototype.forEach.call(document.querySelectorAll("[data-agreement-status]"), agreementStatus);
   });
