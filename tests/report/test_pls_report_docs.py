@@ -9,6 +9,7 @@ import typer
 
 from ukur.cli import pls
 from ukur.pls import audit as audit_module
+from ukur.pls import audit_input
 from ukur.pls.audit import audit, load_reported
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "pls-report.md").read_text(encoding="utf-8")
@@ -35,7 +36,7 @@ def test_every_identity_is_listed_in_the_audit_docstring():
 
 
 def test_the_yaml_example_in_the_audit_docstring_loads():
-    doc = audit_module.__doc__ or ""
+    doc = audit_input.__doc__ or ""
     block = doc.split("``version: 1``)\n----------------------------\n", 1)[1]
     example = block.split("::\n\n", 1)[1].split("\n\nErrors in the file", 1)[0]
     text = "\n".join(line[4:] for line in example.splitlines())
