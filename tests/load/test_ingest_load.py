@@ -5,11 +5,10 @@ time (the API is idempotent on (stream, id): a repeat must update, never duplica
 database must hold exactly the records that were acknowledged, each once; no request may fail.
 p50/p95 latency and the throughput are printed into the test log.  On SQLite and on PostgreSQL.
 
-The documented figures (docs/operations.md) are of 60 s runs (``UKUR_LOAD_SECONDS=60``); CI runs 15 s
-by default because two cores share the server and the 100 clients.  The server is a separate process, as
-in production.  The stream exists before the clients start: the load measured is that of steady ingest
-(the first use of a stream by many clients at once is a separate race, reported to be fixed in
-``records.stream_for``).
+Each engine runs 60 s, as the issue asks and as the figures of docs/operations.md were measured
+(``UKUR_LOAD_SECONDS`` shortens it for a quick local run).  The server is a separate process, as in
+production.  The stream exists before the clients start: the load measured is that of steady ingest (the
+first use of a stream by many clients at once is a separate race: tests/store/test_stream_race.py).
 """
 
 from __future__ import annotations
@@ -36,7 +35,7 @@ from ukur.store.models import User
 
 CLIENTS = int(os.environ.get("UKUR_LOAD_CLIENTS", "100"))
 BATCH = 20
-SECONDS = float(os.environ.get("UKUR_LOAD_SECONDS", "15"))
+SECONDS = float(os.environ.get("UKUR_LOAD_SECONDS", "60"))
 
 SERVER = """
 import sys, uvicorn
