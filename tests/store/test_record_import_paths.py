@@ -1,4 +1,4 @@
-"""The fast import paths (SQLite ``executemany``, PostgreSQL ``COPY``) store what the ORM would, count right.
+"""The fast import paths (SQLite ``executemany``, PostgreSQL ``COPY`` and, for small uploads, arrays) store what the ORM would, count right.
 
 ``import_records`` bypasses SQLAlchemy's statement building for speed (docs/operations.md, Big record
 streams); these tests pin that the stored values are unchanged, that the inserted/updated counts hold
@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from tests.conftest import _new_schema
-from ukur.store import SYSTEM, accounts, records
+from ukur.store import SYSTEM, accounts, copy_import, records
 from ukur.store.copy_import import SQLITE_BATCH
 from ukur.store.engine import make_engine, make_session_factory, transaction
 from ukur.store.migrate import upgrade
@@ -37,17 +37,21 @@ def organisation(sessions) -> int:
         return accounts.create_organisation(s, SYSTEM, "Toko A", "customer").id
 
 
-def test_stored_payloads_and_times_read_back_unchanged(sessions, organisation):
+@pytest.mark.parametrize("small_upload", [copy_import.SMALL_UPLOAD, 0], ids=["small-upload", "copy"])
+def test_stored_payloads_and_times_read_back_unchanged(sessions, organisation, small_upload, monkeypatch):
+    monkeypatch.setattr(copy_import, "SMALL_UPLOAD", small_upload)  # PostgreSQL: the array or the COPY path
     before = utcnow()
     with transaction(sessions) as s:
         stream = records.stream_for(s, SYSTEM, organisation, "shipments")
         summary = records.import_records(s, SYSTEM, stream, PAYLOADS)
+        again = records.import_records(s, SYSTEM, stream, PAYLOADS[:2])
     assert (summary.inserted, summary.updated) == (3, 0)
+    assert (again.inserted, again.updated) == (0, 2)
     with sessions() as s:
         stored = {r.record_id: r for r in s.scalars(select(Record))}
     assert {k: r.payload for k, r in stored.items()} == {p["id"]: p for p in PAYLOADS}
     for row in stored.values():
-        assert row.created_at == row.updated_at and before <= row.created_at <= utcnow()
+        assert before <= row.created_at <= row.updated_at <= utcnow()  # the second import updated two
         assert row.created_at.tzinfo is not None
 
 

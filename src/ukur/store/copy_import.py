@@ -8,6 +8,9 @@ moves them into ``records``: the same idempotent upsert as the portable path, on
 connection and inside the caller's transaction, so the import stays all or nothing.  The temporary
 table disappears at commit or rollback (``ON COMMIT DROP``).
 
+Uploads of at most :data:`SMALL_UPLOAD` rows (the API's batches) skip the temporary table: one upsert takes
+the rows as two array parameters (:func:`array_upsert_records`).
+
 On SQLite, building one multi-row ``INSERT`` per batch through SQLAlchemy spent most of an import
 compiling the statement (about 6,000 records/s).  :func:`sqlite_upsert_records` instead prepares one
 ``INSERT ... ON CONFLICT (stream_id, record_id) DO UPDATE`` and hands the driver all rows at once
@@ -27,16 +30,34 @@ from sqlalchemy.orm import Session
 
 from ukur.store.models_sla import Record
 
-__all__ = ["COPY_BATCH", "SQLITE_BATCH", "copy_upsert_records", "sqlite_upsert_records"]
+__all__ = [
+    "COPY_BATCH",
+    "SMALL_UPLOAD",
+    "SQLITE_BATCH",
+    "array_upsert_records",
+    "copy_upsert_records",
+    "sqlite_upsert_records",
+]
 
 COPY_BATCH = 50_000
 """Rows handed to one ``COPY`` statement; bounds the memory of the text being sent."""
+
+SMALL_UPLOAD = 1_000
+"""Uploads of at most this many rows skip COPY on PostgreSQL: creating, filling and emptying the temporary
+table cost 9–17 ms for a 20-row API batch, against 1–3 ms for one upsert from two arrays."""
 
 SQLITE_BATCH = 900
 """Rows per ``executemany`` and per existence count; the count's ``IN`` list stays below SQLite's oldest
 limit of 999 bound parameters."""
 
 TEMP = "ukur_import_records"
+UPSERT_COUNT = (
+    "ON CONFLICT (stream_id, record_id) DO UPDATE "
+    "SET payload = excluded.payload, updated_at = excluded.updated_at "
+    "RETURNING xmax = 0 AS inserted"
+    ") SELECT count(*) FILTER (WHERE NOT inserted) FROM upserted"
+)
+"""The end of both PostgreSQL upserts: how many of the rows existed (see :func:`copy_upsert_records`)."""
 SQLITE_UPSERT = (
     "INSERT INTO records (stream_id, record_id, payload, created_at, updated_at) VALUES (?, ?, ?, ?, ?) "
     "ON CONFLICT (stream_id, record_id) DO UPDATE "
@@ -73,15 +94,32 @@ def copy_upsert_records(
         cursor.execute(
             "WITH upserted AS ("
             "INSERT INTO records (stream_id, record_id, payload, created_at, updated_at) "
-            f"SELECT %s, t.record_id, t.payload::json, %s, %s FROM {TEMP} t "
-            "ON CONFLICT (stream_id, record_id) DO UPDATE "
-            "SET payload = excluded.payload, updated_at = excluded.updated_at "
-            "RETURNING xmax = 0 AS inserted"
-            ") SELECT count(*) FILTER (WHERE NOT inserted) FROM upserted",
+            f"SELECT %s, t.record_id, t.payload::json, %s, %s FROM {TEMP} t " + UPSERT_COUNT,
             (stream_id, now, now),
         )
         found = cursor.fetchone()
         cursor.execute(f"TRUNCATE {TEMP}")
+    return int(found[0]) if found else 0
+
+
+def array_upsert_records(
+    session: Session, stream_id: int, rows: Sequence[tuple[str, dict[str, Any]]], now: datetime
+) -> int:
+    """PostgreSQL, small uploads: the upsert of :func:`copy_upsert_records` in one statement whose rows are
+    two array parameters (``unnest``), without the temporary table; returns how many rows existed."""
+    raw = session.connection().connection.driver_connection
+    if raw is None:  # pragma: no cover - a live connection always has its driver connection
+        raise RuntimeError("the PostgreSQL connection is closed")
+    dumps = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
+    with raw.cursor() as cursor:
+        cursor.execute(
+            "WITH upserted AS ("
+            "INSERT INTO records (stream_id, record_id, payload, created_at, updated_at) "
+            "SELECT %s, u.record_id, u.payload::json, %s, %s "
+            "FROM unnest(%s::text[], %s::text[]) AS u(record_id, payload) " + UPSERT_COUNT,
+            (stream_id, now, now, [ident for ident, _ in rows], [dumps(payload) for _, payload in rows]),
+        )
+        found = cursor.fetchone()
     return int(found[0]) if found else 0
 
 

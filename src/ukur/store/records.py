@@ -18,9 +18,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ukur.errors import DataError, UkurError
-from ukur.store import audit
+from ukur.store import audit, copy_import
 from ukur.store.access import Viewer, ensure_can_edit_sla, not_found, org_filter
-from ukur.store.copy_import import copy_upsert_records, sqlite_upsert_records
 from ukur.store.models import Organisation
 from ukur.store.models_sla import Record, RecordStatus, RecordStream
 from ukur.store.timestamps import parse_utc, zone
@@ -158,10 +157,12 @@ def import_records(
     valid = validate_rows(rows, source)
     dialect = session.get_bind().dialect.name
     now = utcnow()
-    if dialect == "postgresql":  # COPY through a temporary table: the same upsert, several times faster
-        updated = copy_upsert_records(session, stream.id, valid, now)
+    if dialect == "postgresql" and len(valid) <= copy_import.SMALL_UPLOAD:  # an API batch: one statement
+        updated = copy_import.array_upsert_records(session, stream.id, valid, now)
+    elif dialect == "postgresql":  # COPY through a temporary table: the same upsert, several times faster
+        updated = copy_import.copy_upsert_records(session, stream.id, valid, now)
     else:  # one prepared upsert, executemany: compiling a multi-row INSERT per batch was the bottleneck
-        updated = sqlite_upsert_records(session, stream.id, valid, now)
+        updated = copy_import.sqlite_upsert_records(session, stream.id, valid, now)
     stream.revision = RecordStream.revision + 1  # atomic UPDATE at flush; invalidates cached evaluations
     summary = ImportSummary(
         stream_id=stream.id, received=len(valid), inserted=len(valid) - updated, updated=updated
