@@ -19,7 +19,7 @@ from tests.web.test_feedback import answer, stock
 from ukur.config import Settings
 from ukur.errors import UkurError
 from ukur.jobs import evaluation_refresh, success_view
-from ukur.store import compliance, make_engine, make_session_factory
+from ukur.store import SYSTEM, compliance, make_engine, make_session_factory, records
 from ukur.store.engine import transaction
 from ukur.store.models import Job
 from ukur.web import create_app
@@ -169,3 +169,14 @@ def test_a_failed_evaluation_job_shows_its_error_and_is_not_started_again(staff_
         assert page.status_code == 200 and "planted failure: the shipments cannot be read" in page.text
         assert not JOB.search(page.text) and "<progress" not in page.text
     assert jobs_of(world.url, evaluation_refresh.KIND) == 1
+    # new records change the cache key: the failure no longer stands for the data, so it is tried again
+    engine = make_engine(world.url)
+    with transaction(make_session_factory(engine)) as s:
+        stream = records.stream_for(s, SYSTEM, world.org_a, "shipments")
+        records.import_records(
+            s, SYSTEM, stream, [{"id": "S-NEW", "picked_up_at": "2026-01-06T08:00:00+07:00"}]
+        )
+    engine.dispose()
+    retried = job_on(staff_of_large.get(url).text)
+    assert retried != job_id
+    assert jobs_of(world.url, evaluation_refresh.KIND) == 2

@@ -133,6 +133,9 @@ class CachedEvaluation:
     result: Compliance | None
     computed_at: datetime | None
     refreshing: bool = False
+    key: str = ""
+    """The cache key it stands for: a background refresh that failed for this key is not started again, one
+    that failed for an older key (the data, the version or the period changed since) is."""
 
 
 def evaluation_plan(
@@ -206,12 +209,12 @@ def evaluation_view(
         return compute_and_store(session, plan, period=period)
     older = evaluation_cache.latest(session, plan.agreement.id, EVALUATION, "all", plan.variant)
     if older is None:
-        return CachedEvaluation(None, None, refreshing=True)
+        return CachedEvaluation(None, None, refreshing=True, key=plan.key)
     try:
         result = Compliance.from_dict(older.result, plan.loaded)
     except ValueError:  # written for another version of the agreement: not worth showing
-        return CachedEvaluation(None, None, refreshing=True)
-    return CachedEvaluation(result, older.computed_at, refreshing=True)
+        return CachedEvaluation(None, None, refreshing=True, key=plan.key)
+    return CachedEvaluation(result, older.computed_at, refreshing=True, key=plan.key)
 
 
 def explain(

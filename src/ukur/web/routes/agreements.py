@@ -132,9 +132,11 @@ def agreement_page(
         if shown_result.result is not None:
             summary = compliance_summary(shown_result.result)
         computed_at, refreshing = shown_result.computed_at, shown_result.refreshing
-        refresh = {"agreement_id": agreement_id, "period": period or ""}
+        refresh = {"agreement_id": agreement_id, "period": period or "", "key": shown_result.key}
         failed = recent_failure(db, REFRESH, refresh, settings.evaluation_max_age) if refreshing else None
-        if failed is not None:  # show the error; starting the same job again would reload for ever
+        if (
+            failed is not None
+        ):  # show the error; the same job again would reload for ever (until inputs change)
             summary_error, refreshing = str(failed.get("message") or "the evaluation failed"), False
         elif refreshing:
             job_id = start_once(
