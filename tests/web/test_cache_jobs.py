@@ -180,3 +180,4 @@ def test_a_failed_evaluation_job_shows_its_error_and_is_not_started_again(staff_
     retried = job_on(staff_of_large.get(url).text)
     assert retried != job_id
     assert jobs_of(world.url, evaluation_refresh.KIND) == 2
+    assert wait_for_job(staff_of_large, retried)["state"] == "failed"  # no job left running at teardown
