@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-__all__ = ["ARGS", "CHROMIUM", "free_port", "launch_chromium", "serve"]
+__all__ = ["ARGS", "CHROMIUM", "PHONE", "free_port", "launch_chromium", "phone_context", "serve"]
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -31,6 +31,15 @@ ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+PHONE = {"width": 390, "height": 844}
+"""The phone viewport the respondent and feedback forms are tested on (a common mid-size phone)."""
+
+
+def phone_context(browser: Any) -> Any:
+    """A browser context that behaves like a phone: :data:`PHONE` viewport, touch, English locale."""
+    return browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="en-US")
 
 
 def free_port() -> int:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.browser import serve
+from tests.browser import phone_context, serve
 from tests.web.conftest import PASSWORD, seed
 from tests.web.test_feedback import stock
 from ukur.config import Settings
@@ -26,9 +26,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int, d
 
 def test_customer_answers_on_a_phone_and_the_success_page_shows_it(browser, site):
     url, agreement, tokens = site
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="en-US"
-    )
+    context = phone_context(browser)
     phone = context.new_page()
     phone.set_default_timeout(15_000)
     # the customer's user opens the link it received for shipment S2
@@ -83,9 +81,7 @@ def survey_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
 
 def test_customer_answers_a_survey_questionnaire_link_on_a_phone(browser, survey_site):
     url, agreement, token = survey_site
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="en-US"
-    )
+    context = phone_context(browser)
     phone = context.new_page()
     phone.set_default_timeout(15_000)
     phone.goto(f"{url}/f/{token}")

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.browser import serve
+from tests.browser import PHONE, phone_context, serve
 from tests.questionnaires import SMALL
 from tests.web.conftest import PASSWORD, seed
 from ukur.config import Settings
@@ -18,8 +18,6 @@ from ukur.store.models import User
 from ukur.web import create_app
 
 pytestmark = pytest.mark.browser
-
-PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture(scope="module")
@@ -35,10 +33,6 @@ def study(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object
     engine.dispose()
     with serve(create_app(Settings(database_url=world.url))) as url:
         yield {"url": url, "survey": survey_id, "key": key, "tokens": tokens}
-
-
-def _phone(browser):
-    return browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="en-US")
 
 
 def _fill_form(tab, base: str, key: str, token: str) -> None:
@@ -80,7 +74,7 @@ def _answer(tab) -> None:
 
 def test_phone_fills_the_form_and_the_response_reaches_the_table(browser, study):
     base, key, token = str(study["url"]), str(study["key"]), str(study["tokens"][0])  # type: ignore[index]
-    context = _phone(browser)
+    context = phone_context(browser)
     tab = context.new_page()
     tab.set_default_timeout(10_000)
     _fill_form(tab, base, key, token)
@@ -109,7 +103,7 @@ def test_phone_fills_the_form_and_the_response_reaches_the_table(browser, study)
 def test_second_submission_racing_in_another_tab_is_refused(browser, study):
     """Two phones open the same invitation; the first to send wins, the second gets the clear page."""
     base, key, token = str(study["url"]), str(study["key"]), str(study["tokens"][1])  # type: ignore[index]
-    first, second = _phone(browser), _phone(browser)
+    first, second = phone_context(browser), phone_context(browser)
     tab_a, tab_b = first.new_page(), second.new_page()
     for tab in (tab_a, tab_b):
         tab.set_default_timeout(10_000)
